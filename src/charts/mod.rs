@@ -1,0 +1,309 @@
+//! Stage 4, **charts**: pure functions from numbers to SVG strings, drawn with plotters'
+//! SVG backend. Text is measured with the bundled DejaVu Sans (no system fonts, no
+//! fontconfig), so the layout is identical on every machine and the output is deterministic.
+//!
+//! Every chart carries `role="img"`, a `<title>` and a `<desc>` that states the numbers in words,
+//! and a `viewBox` so it scales; the page puts a table with the same numbers beside it.
+
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
+
+/// The CSS font list written into the SVG. It doubles as the key under which the bundled font is
+/// registered, so text is measured with DejaVu Sans and browsers fall back to look-alikes.
+const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
+static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const WIDTH: u32 = 720;
+const PAD: i32 = 16;
+const TEXT: RGBColor = RGBColor(0x1f, 0x23, 0x28);
+const MUTED: RGBColor = RGBColor(0x4a, 0x51, 0x5a);
+/// Okabe–Ito blue and vermillion: distinguishable with every common colour-vision deficiency.
+const BAR: RGBColor = RGBColor(0x00, 0x72, 0xb2);
+const BAR_ALT: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The fonts are compiled in; failure would mean a corrupt repository file.
+        let ok = plotters::style::register_font(FONT, FontStyle::Normal, FONT_REGULAR).is_ok()
+            && plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD).is_ok();
+        debug_assert!(ok, "bundled chart fonts failed to load");
+    });
+}
+
+/// A horizontal bar chart: one labelled bar per value, the value written at the bar's end, so
+/// even a bar too short to see still states its number.
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    /// Unique within the page; used for the `aria-labelledby` ids.
+    pub id: String,
+    pub title: String,
+    /// What is shown: period, scope, kind of figure.
+    pub subtitle: String,
+    /// Printed on the chart so a cropped screenshot still cites its source.
+    pub source: String,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    /// The value as the reader should see it, e.g. "6,552,794" or "más de 177,000".
+    pub value_label: String,
+    /// Drawn in the second colour and with a hatch-free marker in its label: a total among
+    /// parts, or a value the source contradicts.
+    pub emphasis: bool,
+}
+
+/// Draw the chart. Returns a standalone `<svg>` element.
+pub fn bar_chart(chart: &BarChart) -> String {
+    register_fonts();
+    let label_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT);
+    let value_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT);
+    let title_style = TextStyle::from((FONT, 17).into_font().style(FontStyle::Bold)).color(&TEXT);
+    let small_style = TextStyle::from((FONT, 12).into_font()).color(&MUTED);
+
+    // Measure, then lay out: label column, bar column, value column.
+    let width = WIDTH as i32;
+    let measure = |text: &str, style: &TextStyle| -> i32 {
+        plotters::style::FontDesc::new(
+            FontFamily::Name(FONT),
+            style.font.get_size(),
+            style.font.get_style(),
+        )
+        .box_size(text)
+        .map(|(w, _)| w as i32)
+        .unwrap_or((text.chars().count() * 8) as i32)
+    };
+    let max_label = (width as f64 * 0.40) as i32;
+    let wrapped: Vec<Vec<String>> = chart
+        .bars
+        .iter()
+        .map(|b| wrap(&b.label, max_label, |t| measure(t, &label_style)))
+        .collect();
+    let label_w = wrapped
+        .iter()
+        .flatten()
+        .map(|l| measure(l, &label_style))
+        .max()
+        .unwrap_or(0)
+        .min(max_label);
+    let value_w = chart
+        .bars
+        .iter()
+        .map(|b| measure(&b.value_label, &value_style))
+        .max()
+        .unwrap_or(0);
+    let title_lines = wrap(&chart.title, width - 2 * PAD, |t| measure(t, &title_style));
+    let subtitle_lines = wrap(&chart.subtitle, width - 2 * PAD, |t| {
+        measure(t, &small_style)
+    });
+    let source_lines = wrap(&chart.source, width - 2 * PAD, |t| measure(t, &small_style));
+
+    let header = PAD + title_lines.len() as i32 * 22 + subtitle_lines.len() as i32 * 16 + 10;
+    let rows: Vec<i32> = wrapped
+        .iter()
+        .map(|lines| (lines.len() as i32 * 16 + 12).max(30))
+        .collect();
+    let body: i32 = rows.iter().sum();
+    let height = header + body + 12 + source_lines.len() as i32 * 16 + PAD;
+
+    let bar_x0 = PAD + label_w + 10;
+    let bar_max = (width - PAD - value_w - 8 - bar_x0).max(40);
+    let max_value = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+
+    let mut svg = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, height as u32));
+        let root = backend.into_drawing_area();
+        // Drawing into a String cannot fail; errors would only come from fonts, handled above.
+        let _ = root.fill(&WHITE);
+        let mut y = PAD;
+        for line in &title_lines {
+            let _ = root.draw_text(
+                line,
+                &title_style.pos(Anchor::new(HPos::Left, VPos::Top)),
+                (PAD, y),
+            );
+            y += 22;
+        }
+        for line in &subtitle_lines {
+            let _ = root.draw_text(
+                line,
+                &small_style.pos(Anchor::new(HPos::Left, VPos::Top)),
+                (PAD, y),
+            );
+            y += 16;
+        }
+        y = header;
+        for ((bar, lines), row) in chart.bars.iter().zip(&wrapped).zip(&rows) {
+            let mid = y + row / 2;
+            let text_top = mid - (lines.len() as i32 * 16) / 2;
+            for (k, line) in lines.iter().enumerate() {
+                let _ = root.draw_text(
+                    line,
+                    &label_style.pos(Anchor::new(HPos::Right, VPos::Top)),
+                    (bar_x0 - 10, text_top + k as i32 * 16 + 1),
+                );
+            }
+            let len = if max_value > 0.0 {
+                ((bar.value / max_value) * bar_max as f64).round() as i32
+            } else {
+                0
+            };
+            // Keep a sliver for non-zero values so a bar never vanishes entirely.
+            let len = if bar.value > 0.0 { len.max(2) } else { 0 };
+            let color = if bar.emphasis { BAR_ALT } else { BAR };
+            let _ = root.draw(&Rectangle::new(
+                [(bar_x0, mid - 9), (bar_x0 + len, mid + 9)],
+                color.filled(),
+            ));
+            let _ = root.draw_text(
+                &bar.value_label,
+                &value_style.pos(Anchor::new(HPos::Left, VPos::Center)),
+                (bar_x0 + len + 6, mid),
+            );
+            y += row;
+        }
+        // Baseline at zero.
+        let _ = root.draw(&PathElement::new(
+            vec![(bar_x0, header - 4), (bar_x0, header + body + 4)],
+            MUTED.stroke_width(1),
+        ));
+        y = header + body + 12;
+        for line in &source_lines {
+            let _ = root.draw_text(
+                line,
+                &small_style.pos(Anchor::new(HPos::Left, VPos::Top)),
+                (PAD, y),
+            );
+            y += 16;
+        }
+        let _ = root.present();
+    }
+    accessible(&svg, chart, height)
+}
+
+/// Swap plotters' fixed-size `<svg>` header for a scalable, labelled one.
+fn accessible(svg: &str, chart: &BarChart, height: i32) -> String {
+    let body = svg.split_once('>').map_or("", |(_, rest)| rest);
+    let desc = describe(chart);
+    format!(
+        concat!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" "#,
+            r#"aria-labelledby="{id}-title {id}-desc" class="chart">"#,
+            "\n<title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>{body}"
+        ),
+        w = WIDTH,
+        h = height,
+        id = escape(&chart.id),
+        title = escape(&chart.title),
+        desc = escape(&desc),
+        body = body
+    )
+}
+
+/// The numbers in words, for screen readers: "Consultas de especialidad: 6,552,794; …".
+fn describe(chart: &BarChart) -> String {
+    let items: Vec<String> = chart
+        .bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.value_label))
+        .collect();
+    format!("{}. {}. {}", chart.subtitle, items.join("; "), chart.source)
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Greedy word wrap to `max` pixels as measured by `width`.
+fn wrap(text: &str, max: i32, width: impl Fn(&str) -> i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if width(&candidate) <= max || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> BarChart {
+        BarChart {
+            id: "c1".into(),
+            title: "Trasplantes por órgano".into(),
+            subtitle: "Acumulado nacional, 1 abr–12 sep 2021".into(),
+            source: "Fuente: IMSS, boletín sin número".into(),
+            bars: [("Riñón", 442.0), ("Córnea", 353.0), ("Corazón <b>", 10.0)]
+                .iter()
+                .map(|(l, v)| Bar {
+                    label: l.to_string(),
+                    value: *v,
+                    value_label: format!("{v}"),
+                    emphasis: false,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn svg_is_accessible_scalable_and_escaped() {
+        let svg = bar_chart(&sample());
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 "));
+        assert!(svg.contains(r#"role="img" aria-labelledby="c1-title c1-desc""#));
+        assert!(svg.contains("<title id=\"c1-title\">Trasplantes por órgano</title>"));
+        assert!(svg.contains("Riñón: 442"));
+        assert!(svg.contains("Corazón &lt;b&gt;"));
+        assert!(!svg.contains("<b>"));
+        let root_tag = svg.split('>').next().unwrap();
+        assert!(
+            !root_tag.contains("width="),
+            "a fixed size would stop it scaling"
+        );
+    }
+
+    #[test]
+    fn one_bar_per_value_and_deterministic() {
+        let svg = bar_chart(&sample());
+        // one background rect plus one per bar
+        assert_eq!(svg.matches("<rect").count(), 1 + 3);
+        assert_eq!(svg, bar_chart(&sample()));
+    }
+
+    #[test]
+    fn wraps_long_labels() {
+        let lines = wrap("uno dos tres cuatro", 30, |t| t.len() as i32 * 4);
+        assert_eq!(lines, ["uno dos", "tres", "cuatro"]);
+    }
+}

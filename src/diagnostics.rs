@@ -1,0 +1,243 @@
+//! Located problems (`path:line:col: error: message`), collected across the whole run so a
+//! maintainer sees every mistake at once instead of fixing them one build at a time.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file, 1-based. `line == 0` means "the file as a whole".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+
+    pub fn of(loc: &serde_saphyr::Location) -> Self {
+        Pos::new(loc.line() as u32, loc.column() as u32)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the project root when possible).
+    pub path: PathBuf,
+    pub pos: Pos,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The offending source line, for the snippet under the message.
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = self.path.display();
+        if self.pos.line == 0 {
+            write!(f, "{path}: {level}: {}", self.message)?;
+        } else {
+            write!(
+                f,
+                "{path}:{}:{}: {level}: {}",
+                self.pos.line, self.pos.col, self.message
+            )?;
+        }
+        if let Some(line) = &self.source_line {
+            let num = self.pos.line.to_string();
+            let pad = " ".repeat(num.len());
+            // Columns count characters; tabs are kept so the caret lines up under them.
+            let caret_pad: String = line
+                .chars()
+                .take(self.pos.col.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{num} | {line}\n{pad} | {caret_pad}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A text file whose lines diagnostics can quote.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path shown in messages.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn line(&self, line: u32) -> Option<String> {
+        if line == 0 {
+            return None;
+        }
+        self.text
+            .lines()
+            .nth(line as usize - 1)
+            .map(|l| l.trim_end_matches('\r').to_string())
+    }
+
+    pub fn error(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Error, pos, message)
+    }
+
+    pub fn warning(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Warning, pos, message)
+    }
+
+    fn diagnostic(&self, severity: Severity, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity,
+            path: self.path.clone(),
+            pos,
+            message: message.into(),
+            hint: None,
+            source_line: self.line(pos.line),
+        }
+    }
+}
+
+impl Diagnostic {
+    pub fn file_error(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.to_path_buf(),
+            pos: Pos::default(),
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Every problem found so far. Errors stop the build; warnings are printed and the build goes on.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorted by file, then position, so output is stable and grouped by file.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
+        });
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}\n")?;
+        }
+        let errors = self.errors().count();
+        let warnings = self.warnings().count();
+        write!(f, "{errors} error(s), {warnings} warning(s)")
+    }
+}
+
+/// The nearest candidates to a misspelt name, for "did you mean" hints.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(name.chars().count()) / 3).max(2))
+        .collect();
+    scored.sort();
+    let best: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, c)| format!("`{c}`"))
+        .collect();
+    (!best.is_empty()).then(|| format!("did you mean {}?", best.join(" or ")))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_snippet_and_hint() {
+        let file = SourceFile::new("content/x.yaml", "a: 1\nmetric: transplant.kidney\n");
+        let d = file
+            .error(Pos::new(2, 9), "unknown metric `transplant.kidney`")
+            .with_hint("did you mean `transplants.kidney`?");
+        let text = d.to_string();
+        assert!(text.starts_with("content/x.yaml:2:9: error: unknown metric"));
+        assert!(text.contains("2 | metric: transplant.kidney\n  |         ^"));
+        assert!(text.ends_with("= hint: did you mean `transplants.kidney`?"));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let ids = ["transplants.kidney", "transplants.heart", "surgeries"];
+        assert_eq!(
+            did_you_mean("transplant.kidney", ids.iter().copied()).as_deref(),
+            Some("did you mean `transplants.kidney`?")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ids.iter().copied()), None);
+    }
+}

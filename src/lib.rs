@@ -1,0 +1,73 @@
+//! cifras: a static site generator for public-health statistics bulletins.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! ```text
+//! load -> validate -> model -> charts -> render -> write
+//! ```
+//!
+//! `build` runs all of it; `check` runs everything but `write` (templates included).
+
+pub mod charts;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+use diagnostics::{Diagnostic, Diagnostics};
+use render::OutputFile;
+
+/// What a successful run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub files: Vec<OutputFile>,
+    /// Warnings only (errors make the run fail).
+    pub diagnostics: Diagnostics,
+    pub bulletins: usize,
+    pub figures: usize,
+}
+
+/// Load, validate, model, chart and render the project at `root`, in memory.
+pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
+    let (sources, mut diags) = load::load(root)?;
+    let (content, found) = validate::validate(&sources);
+    diags.extend(found);
+    let content = match content {
+        Some(c) if !diags.has_errors() => c,
+        _ => return Err(diags.sorted()),
+    };
+    let site = model::Site::new(content);
+    let tera = render::templates(root).map_err(|d| {
+        let mut all = diags.clone();
+        all.extend(d);
+        all.sorted()
+    })?;
+    let files = render::render(&site, &tera, root).map_err(|d| {
+        let mut all = diags.clone();
+        all.extend(d);
+        all.sorted()
+    })?;
+    Ok(Outcome {
+        files,
+        diagnostics: diags.sorted(),
+        bulletins: site.bulletins.len(),
+        figures: site.all_observations().count(),
+    })
+}
+
+/// `check`, then write the site into `out`, replacing a previous build only on success.
+pub fn build(root: &Path, out: &Path) -> Result<Outcome, Diagnostics> {
+    let refuse = |e: write::WriteError| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::file_error(out, e.to_string()));
+        d
+    };
+    write::check_output_dir(root, out).map_err(refuse)?;
+    let outcome = check(root)?;
+    write::write_site(out, &outcome.files).map_err(refuse)?;
+    Ok(outcome)
+}

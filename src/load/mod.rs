@@ -1,0 +1,269 @@
+//! Stage 1, **load**: read every file under `content/` and parse it into the `schema` types,
+//! keeping source locations. All unreadable or unparsable files are reported together.
+
+pub mod schema;
+
+use std::fs;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceFile};
+use schema::{BulletinFile, MetricsFile, PlacesFile, SiteFile};
+
+/// Content files larger than this are refused: a bulletin is a few kilobytes, and a huge file
+/// is a mistake (or an attack) that should not take the build down.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A parsed file together with its text, so later stages can quote it in messages.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub file: SourceFile,
+    pub data: T,
+}
+
+#[derive(Debug)]
+pub struct BulletinSource {
+    /// The file stem, which becomes the bulletin's URL slug.
+    pub slug: String,
+    pub yaml: Loaded<BulletinFile>,
+    /// The bulletin text (Markdown).
+    pub text: SourceFile,
+}
+
+/// Everything in `content/`, parsed but not yet checked for meaning.
+#[derive(Debug)]
+pub struct Sources {
+    pub site: Loaded<SiteFile>,
+    pub metrics: Loaded<MetricsFile>,
+    pub places: Loaded<PlacesFile>,
+    /// Sorted by slug.
+    pub bulletins: Vec<BulletinSource>,
+}
+
+/// Read and parse `<root>/content`. Paths in messages are relative to `root`.
+pub fn load(root: &Path) -> Result<(Sources, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let content = Path::new("content");
+    if !root.join(content).is_dir() {
+        diags.push(
+            Diagnostic::file_error(content, "content directory not found").with_hint(format!(
+                "run cifras from the project folder or pass --root; looked in {}",
+                root.join(content).display()
+            )),
+        );
+        return Err(diags);
+    }
+    let site = parse_file::<SiteFile>(root, &content.join("site.yaml"), &mut diags);
+    let metrics = parse_file::<MetricsFile>(root, &content.join("metrics.yaml"), &mut diags);
+    let places = parse_file::<PlacesFile>(root, &content.join("places.yaml"), &mut diags);
+    let bulletins = load_bulletins(root, &content.join("bulletins"), &mut diags);
+
+    match (site, metrics, places) {
+        (Some(site), Some(metrics), Some(places)) if !diags.has_errors() => Ok((
+            Sources {
+                site,
+                metrics,
+                places,
+                bulletins,
+            },
+            diags,
+        )),
+        _ => Err(diags),
+    }
+}
+
+fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<BulletinSource> {
+    if !root.join(dir).is_dir() {
+        diags.push(
+            Diagnostic::file_error(dir, "bulletins directory not found")
+                .with_hint("create it and add one <slug>.yaml + <slug>.md pair per bulletin"),
+        );
+        return Vec::new();
+    }
+    let mut bulletins = Vec::new();
+    let walker = WalkDir::new(root.join(dir))
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::file_error(dir, format!("cannot list: {e}")));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().to_string();
+        let rel = dir.join(&name);
+        if name.starts_with('.') || name.ends_with('~') {
+            continue; // editor and OS litter
+        }
+        if !entry.file_type().is_file() {
+            diags.push(
+                Diagnostic::file_error(&rel, "not a regular file")
+                    .with_hint("bulletins are flat <slug>.yaml + <slug>.md pairs; subfolders and links are not read"),
+            );
+            continue;
+        }
+        let Some((slug, ext)) = name.rsplit_once('.') else {
+            diags.push(unexpected_file(&rel));
+            continue;
+        };
+        match ext {
+            "yaml" => {
+                let text_rel = dir.join(format!("{slug}.md"));
+                if !root.join(&text_rel).is_file() {
+                    diags.push(
+                        Diagnostic::file_error(&rel, format!("bulletin text `{}` is missing", text_rel.display()))
+                            .with_hint("every bulletin needs its Markdown text beside its data: create the .md file with the bulletin's text"),
+                    );
+                    continue;
+                }
+                let yaml = parse_file::<BulletinFile>(root, &rel, diags);
+                let text = read_text(root, &text_rel, diags);
+                if let (Some(yaml), Some(text)) = (yaml, text) {
+                    bulletins.push(BulletinSource {
+                        slug: slug.to_string(),
+                        yaml,
+                        text,
+                    });
+                }
+            }
+            "md" => {
+                if !root.join(dir).join(format!("{slug}.yaml")).is_file() {
+                    diags.push(
+                        Diagnostic::file_error(&rel, "bulletin text has no data file")
+                            .with_hint(format!(
+                            "create `{slug}.yaml` beside it (cifras reads only .yaml, not .yml)"
+                        )),
+                    );
+                }
+            }
+            "yml" => diags.push(
+                Diagnostic::file_error(&rel, "bulletin data files must end in .yaml")
+                    .with_hint(format!("rename it to `{slug}.yaml`")),
+            ),
+            _ => diags.push(unexpected_file(&rel)),
+        }
+    }
+    bulletins
+}
+
+fn unexpected_file(rel: &Path) -> Diagnostic {
+    Diagnostic::file_error(rel, "unexpected file in the bulletins folder")
+        .with_hint("only <slug>.yaml and <slug>.md files belong here")
+}
+
+/// Read a UTF-8 text file, refusing huge files and reporting the first invalid byte's position.
+fn read_text(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let full = root.join(rel);
+    let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::file_error(
+                rel,
+                format!("file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})"),
+            )
+            .with_hint("a bulletin is a few kilobytes: check that this is the right file"),
+        );
+        return None;
+    }
+    let bytes = match fs::read(&full) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::file_error(rel, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3); // a byte-order mark is harmless; drop it
+            }
+            Some(SourceFile::new(rel, text))
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = String::from_utf8_lossy(valid);
+            let line = valid.matches('\n').count() as u32 + 1;
+            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            let file = SourceFile::new(rel, valid.into_owned());
+            diags.push(
+                file.error(Pos::new(line, col), "invalid UTF-8")
+                    .with_hint("save the file as UTF-8 (the text may be Latin-1 or Windows-1252)"),
+            );
+            None
+        }
+    }
+}
+
+/// Read and deserialize one YAML file; on failure, record a located diagnostic.
+fn parse_file<T: DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    if !root.join(rel).is_file() {
+        diags.push(
+            Diagnostic::file_error(rel, "required file is missing")
+                .with_hint("see README.md, section \"Contenido\", for what it must contain"),
+        );
+        return None;
+    }
+    let file = read_text(root, rel, diags)?;
+    if file.text.trim().is_empty() {
+        diags.push(Diagnostic::file_error(rel, "file is empty").with_hint(
+            "it must be a YAML mapping; see the files in the bundled content/ for an example",
+        ));
+        return None;
+    }
+    match parse_str::<T>(&file.text) {
+        Ok(data) => Some(Loaded { file, data }),
+        Err((pos, message, hint)) => {
+            let mut d = file.error(pos, message);
+            d.hint = hint;
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Deserialize YAML with serde-saphyr's input budgets (alias bombs, deep nesting) left on.
+pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, (Pos, String, Option<String>)> {
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false; // we render our own snippet, the same for every message
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+        use serde_saphyr::MessageFormatter;
+        let pos = e.location().map(|l| Pos::of(&l)).unwrap_or(Pos::new(1, 1));
+        let message = serde_saphyr::UserMessageFormatter
+            .format_message(e.without_snippet())
+            .escape_debug()
+            .to_string();
+        let hint = hint_for(&message);
+        (pos, message, hint)
+    })
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    let m = message.to_lowercase();
+    let hint = if m.contains("unknown field") {
+        "check the spelling against the fields listed; see README.md for the format"
+    } else if m.contains("missing field") {
+        "add the field; see README.md for the format and an example"
+    } else if m.contains("tab") {
+        "YAML indentation must use spaces, not tabs"
+    } else if m.contains("budget") || m.contains("alias") || m.contains("depth") {
+        "the file is too deeply nested or uses too many aliases; write the values out plainly"
+    } else if m.contains("unknown variant") {
+        "use one of the values listed"
+    } else if m.contains("invalid u64") || m.contains("invalid u8") {
+        "write a whole non-negative number below 2^64, digits only"
+    } else if m.contains("duplicate") {
+        "a key may appear once per mapping; remove or merge the repeated one"
+    } else {
+        return None;
+    };
+    Some(hint.to_string())
+}

@@ -1,0 +1,192 @@
+//! Calendar dates: parsing `YYYY-MM-DD`, day counts for per-day rates, and Spanish formatting.
+//! Small enough to keep here rather than pull in a date-time crate.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+pub const MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
+const MONTHS_SHORT: [&str; 12] = [
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+];
+
+impl Date {
+    /// Parse an ISO date `YYYY-MM-DD`, checking that the day exists in that month.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let b = s.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
+        }
+        let year: i32 = s[0..4].parse().map_err(|_| format!("bad year in `{s}`"))?;
+        let month: u8 = s[5..7].parse().map_err(|_| format!("bad month in `{s}`"))?;
+        let day: u8 = s[8..10].parse().map_err(|_| format!("bad day in `{s}`"))?;
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{s}` has month {month}; months go from 01 to 12"));
+        }
+        let max = days_in_month(year, month);
+        if day == 0 || day > max {
+            return Err(format!(
+                "`{s}` does not exist: {} {year} has {max} days",
+                MONTHS[month as usize - 1]
+            ));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    pub fn ordinal(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// "12 de septiembre de 2021"
+    pub fn long_es(self) -> String {
+        format!(
+            "{} de {} de {}",
+            self.day,
+            MONTHS[self.month as usize - 1],
+            self.year
+        )
+    }
+
+    /// "12 sep 2021", for chart labels where space is short.
+    pub fn short_es(self) -> String {
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS_SHORT[self.month as usize - 1],
+            self.year
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Inclusive day count: 10–12 September is 3 days.
+pub fn days_between(start: Date, end: Date) -> i64 {
+    end.ordinal() - start.ordinal() + 1
+}
+
+/// "del 10 al 12 de septiembre de 2021", "del 1 de abril al 12 de septiembre de 2021".
+pub fn range_es(start: Date, end: Date) -> String {
+    if start == end {
+        return start.long_es();
+    }
+    if start.year == end.year && start.month == end.month {
+        format!("del {} al {}", start.day, end.long_es())
+    } else if start.year == end.year {
+        format!(
+            "del {} de {} al {}",
+            start.day,
+            MONTHS[start.month as usize - 1],
+            end.long_es()
+        )
+    } else {
+        format!("del {} al {}", start.long_es(), end.long_es())
+    }
+}
+
+/// "10–12 sep 2021", "1 abr–12 sep 2021": compact, for chart labels.
+pub fn range_short_es(start: Date, end: Date) -> String {
+    if start == end {
+        return start.short_es();
+    }
+    if start.year == end.year && start.month == end.month {
+        format!("{}–{}", start.day, end.short_es())
+    } else if start.year == end.year {
+        format!(
+            "{} {}–{}",
+            start.day,
+            MONTHS_SHORT[start.month as usize - 1],
+            end.short_es()
+        )
+    } else {
+        format!("{}–{}", start.short_es(), end.short_es())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_and_rejects() {
+        assert_eq!(d("2021-09-12").long_es(), "12 de septiembre de 2021");
+        assert!(Date::parse("2021-02-29").unwrap_err().contains("28 days"));
+        assert!(Date::parse("2020-02-29").is_ok());
+        assert!(Date::parse("2021-13-01").is_err());
+        assert!(Date::parse("12/09/2021").is_err());
+        assert!(Date::parse("2021-9-12").is_err());
+    }
+
+    #[test]
+    fn counts_days_inclusively() {
+        assert_eq!(days_between(d("2021-09-10"), d("2021-09-12")), 3);
+        assert_eq!(days_between(d("2021-04-01"), d("2021-09-12")), 165);
+        assert_eq!(d("1970-01-01").ordinal(), 0);
+        assert_eq!(days_between(d("2020-12-31"), d("2021-01-01")), 2);
+    }
+
+    #[test]
+    fn formats_ranges_in_spanish() {
+        assert_eq!(
+            range_es(d("2021-09-10"), d("2021-09-12")),
+            "del 10 al 12 de septiembre de 2021"
+        );
+        assert_eq!(
+            range_es(d("2021-04-01"), d("2021-09-12")),
+            "del 1 de abril al 12 de septiembre de 2021"
+        );
+        assert_eq!(
+            range_short_es(d("2021-04-01"), d("2021-09-12")),
+            "1 abr–12 sep 2021"
+        );
+    }
+}

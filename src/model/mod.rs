@@ -1,0 +1,298 @@
+//! Stage 3, **model**: the checked content as plain typed values (`Content`, produced by
+//! `validate`), and the immutable `Site` built from it once, with the indexes every page needs
+//! (observations by indicator, reports by place) so no page scans all bulletins.
+
+pub mod date;
+pub mod format;
+
+pub use crate::load::schema::{Group, Number, PlaceKind, Qualifier, ReportKind};
+pub use date::Date;
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    pub author: String,
+    pub license: String,
+    pub links: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub slug: String,
+    pub label: String,
+    pub unit: String,
+    pub group: Group,
+    pub definition: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub decimals: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    /// For offices and units: the state they belong to.
+    pub state: Option<usize>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bulletin {
+    pub slug: String,
+    pub title: String,
+    pub kicker: Option<String>,
+    pub number: Option<String>,
+    pub date: Option<Date>,
+    pub date_note: Option<String>,
+    pub seed: Option<String>,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub places: Vec<usize>,
+    pub tags: Vec<String>,
+    pub notes: Vec<String>,
+    pub reports: Vec<Report>,
+    /// The bulletin text, Markdown.
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub id: String,
+    pub title: String,
+    pub kind: ReportKind,
+    pub period: Period,
+    pub scope: Vec<usize>,
+    pub note: Option<String>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// An interval of days, both ends included. `year_stated` is false when the bulletin gives
+    /// only day and month and the year comes from context.
+    Range {
+        start: Date,
+        end: Date,
+        year_stated: bool,
+    },
+    /// A count at one date.
+    AsOf(Date),
+    /// The bulletin gives no date at all.
+    Unstated,
+}
+
+impl Period {
+    pub fn days(&self) -> Option<i64> {
+        match *self {
+            Period::Range { start, end, .. } => Some(date::days_between(start, end)),
+            _ => None,
+        }
+    }
+
+    /// The last day the period covers, for ordering.
+    pub fn last_day(&self) -> Option<Date> {
+        match *self {
+            Period::Range { end, .. } => Some(end),
+            Period::AsOf(d) => Some(d),
+            Period::Unstated => None,
+        }
+    }
+
+    pub fn year_stated(&self) -> bool {
+        !matches!(
+            self,
+            Period::Range {
+                year_stated: false,
+                ..
+            }
+        )
+    }
+
+    /// "del 10 al 12 de septiembre de 2021", "al 30 de marzo de 2022", "sin periodo indicado".
+    pub fn long_es(&self) -> String {
+        match *self {
+            Period::Range { start, end, .. } => date::range_es(start, end),
+            Period::AsOf(d) => format!("al {}", d.long_es()),
+            Period::Unstated => "sin periodo indicado".to_string(),
+        }
+    }
+
+    pub fn short_es(&self) -> String {
+        match *self {
+            Period::Range { start, end, .. } => date::range_short_es(start, end),
+            Period::AsOf(d) => format!("al {}", d.short_es()),
+            Period::Unstated => "sin periodo".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub metric: usize,
+    pub value: Number,
+    pub qualifier: Option<Qualifier>,
+    pub note: Option<String>,
+    pub conflict: Option<Conflict>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub other_values: Vec<Number>,
+    pub note: String,
+}
+
+/// Everything `validate` has checked, in typed form.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub config: SiteConfig,
+    pub metrics: Vec<Metric>,
+    pub places: Vec<Place>,
+    pub bulletins: Vec<Bulletin>,
+}
+
+/// One figure, addressed by where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObsRef {
+    pub bulletin: usize,
+    pub report: usize,
+    pub figure: usize,
+}
+
+/// The whole site's data, indexed. Built once; read by charts and render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub metrics: Vec<Metric>,
+    pub places: Vec<Place>,
+    /// Newest first (by publication date, else by the latest day any report covers).
+    pub bulletins: Vec<Bulletin>,
+    /// For each metric, its observations, oldest period first.
+    pub by_metric: Vec<Vec<ObsRef>>,
+    /// For each place, the (bulletin, report) pairs whose scope includes it or one of its
+    /// offices and units.
+    pub reports_by_place: Vec<Vec<(usize, usize)>>,
+    /// For each place, the bulletins that mention it.
+    pub bulletins_by_place: Vec<Vec<usize>>,
+}
+
+impl Site {
+    pub fn new(content: Content) -> Site {
+        let Content {
+            config,
+            metrics,
+            places,
+            mut bulletins,
+        } = content;
+        bulletins.sort_by(|a, b| {
+            b.sort_date()
+                .cmp(&a.sort_date())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+
+        let mut by_metric = vec![Vec::new(); metrics.len()];
+        let mut reports_by_place = vec![Vec::new(); places.len()];
+        let mut bulletins_by_place = vec![Vec::new(); places.len()];
+        for (bi, b) in bulletins.iter().enumerate() {
+            for &p in &b.places {
+                bulletins_by_place[p].push(bi);
+            }
+            for (ri, r) in b.reports.iter().enumerate() {
+                for (fi, f) in r.figures.iter().enumerate() {
+                    by_metric[f.metric].push(ObsRef {
+                        bulletin: bi,
+                        report: ri,
+                        figure: fi,
+                    });
+                }
+                let mut concerned: Vec<usize> = Vec::new();
+                for &p in &r.scope {
+                    concerned.push(p);
+                    concerned.extend(places[p].state);
+                }
+                concerned.sort_unstable();
+                concerned.dedup();
+                for p in concerned {
+                    reports_by_place[p].push((bi, ri));
+                }
+            }
+        }
+        for list in &mut by_metric {
+            list.sort_by_key(|o| {
+                let r = &bulletins[o.bulletin].reports[o.report];
+                (r.period.last_day(), o.bulletin, o.report)
+            });
+        }
+        for list in &mut bulletins_by_place {
+            list.dedup();
+        }
+        Site {
+            config,
+            metrics,
+            places,
+            bulletins,
+            by_metric,
+            reports_by_place,
+            bulletins_by_place,
+        }
+    }
+
+    pub fn report(&self, o: ObsRef) -> &Report {
+        &self.bulletins[o.bulletin].reports[o.report]
+    }
+
+    pub fn figure(&self, o: ObsRef) -> &Figure {
+        &self.report(o).figures[o.figure]
+    }
+
+    pub fn metric_index(&self, id: &str) -> Option<usize> {
+        self.metrics.iter().position(|m| m.id == id)
+    }
+
+    /// Every figure in site order: bulletins newest first, reports and figures as written.
+    pub fn all_observations(&self) -> impl Iterator<Item = ObsRef> + '_ {
+        self.bulletins.iter().enumerate().flat_map(|(bi, b)| {
+            b.reports.iter().enumerate().flat_map(move |(ri, r)| {
+                (0..r.figures.len()).map(move |fi| ObsRef {
+                    bulletin: bi,
+                    report: ri,
+                    figure: fi,
+                })
+            })
+        })
+    }
+
+    /// "Nacional", "Baja California Sur, Coahuila, …": the scope in words.
+    pub fn scope_names(&self, scope: &[usize]) -> String {
+        scope
+            .iter()
+            .map(|&p| self.places[p].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Bulletin {
+    /// Publication date, else the latest day a report covers (the bulletin came out after it).
+    pub fn sort_date(&self) -> Option<Date> {
+        self.date.or_else(|| {
+            self.reports
+                .iter()
+                .filter(|r| r.kind != ReportKind::Target)
+                .filter_map(|r| r.period.last_day())
+                .max()
+        })
+    }
+}
+
+impl Figure {
+    /// Value per day of the report's period, for comparing periods of different lengths.
+    pub fn per_day(&self, period: &Period) -> Option<f64> {
+        period.days().map(|d| self.value.as_f64() / d as f64)
+    }
+}

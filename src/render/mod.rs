@@ -1,0 +1,768 @@
+//! Stage 5, **render**: every page and download of the site, as in-memory files. Templates are
+//! Tera (1.x, autoescape on); the defaults are compiled in, and a project's own `templates/` and
+//! `static/` files override them by name.
+
+pub mod data;
+pub mod markdown;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Group, ObsRef, Site};
+use views::*;
+
+/// One output file, its path relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "bulletins.html",
+        include_str!("../../templates/bulletins.html"),
+    ),
+    (
+        "bulletin.html",
+        include_str!("../../templates/bulletin.html"),
+    ),
+    ("metrics.html", include_str!("../../templates/metrics.html")),
+    ("metric.html", include_str!("../../templates/metric.html")),
+    ("places.html", include_str!("../../templates/places.html")),
+    ("place.html", include_str!("../../templates/place.html")),
+    ("data.html", include_str!("../../templates/data.html")),
+    (
+        "methodology.html",
+        include_str!("../../templates/methodology.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+
+/// Load the templates: compiled-in defaults, overridden by `<root>/templates/*.html`.
+pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
+    let mut sources: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                (format!("(built-in) templates/{n}"), t.to_string()),
+            )
+        })
+        .collect();
+    let mut diags = Diagnostics::default();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            let p = entry.path();
+            if entry.file_type().is_file() && p.extension().is_some_and(|e| e == "html") {
+                let name = p
+                    .strip_prefix(&dir)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let shown = Path::new("templates").join(&name);
+                match std::fs::read_to_string(p) {
+                    Ok(text) => {
+                        sources.insert(name, (shown.display().to_string(), text));
+                    }
+                    Err(e) => diags.push(Diagnostic::file_error(
+                        &shown,
+                        format!("cannot read template: {e}"),
+                    )),
+                }
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    let list: Vec<(String, String)> = sources
+        .iter()
+        .map(|(n, (_, t))| (n.clone(), t.clone()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        diags.push(
+            Diagnostic::file_error(Path::new("templates"), tera_error(&e)).with_hint(
+                "fix the template syntax; Tera follows Jinja2: {{ value }}, {% if %}…{% endif %}",
+            ),
+        );
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(tera)
+    }
+}
+
+/// Tera nests the useful part of a message in its error chain.
+fn tera_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    author: &'a str,
+    license: &'a str,
+    links: Vec<Link>,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    site_view: SiteView<'a>,
+    out: Vec<OutputFile>,
+    diags: Diagnostics,
+}
+
+impl Renderer<'_> {
+    /// Render `template` to `<dir>/index.html` (or `dir` itself when it ends in `.html`).
+    fn page(&mut self, dir: &str, template: &str, title: &str, section: &str, mut ctx: Context) {
+        let path = if dir.ends_with(".html") {
+            dir.to_string()
+        } else {
+            format!("{dir}index.html")
+        };
+        // Relative links work under any sub-path; the 404 page is served at arbitrary depths,
+        // so it links absolutely.
+        let root = if path == "404.html" {
+            self.site.config.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        };
+        ctx.insert("root", &root);
+        ctx.insert("site", &self.site_view);
+        ctx.insert("page_title", title);
+        ctx.insert("section", section);
+        ctx.insert(
+            "canonical",
+            &format!(
+                "{}{}",
+                self.site.config.base_url,
+                dir.trim_end_matches("404.html")
+            ),
+        );
+        match self.tera.render(template, &ctx) {
+            Ok(html) => self.out.push(OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => self.diags.push(
+                Diagnostic::file_error(&Path::new("templates").join(template), tera_error(&e))
+                    .with_hint(format!("while rendering {path}")),
+            ),
+        }
+    }
+
+    fn file(&mut self, path: String, bytes: Result<Vec<u8>, String>) {
+        match bytes {
+            Ok(bytes) => self.out.push(OutputFile { path, bytes }),
+            Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
+        }
+    }
+}
+
+/// Render the whole site. Templates are exercised here, so `check` runs this too.
+pub fn render(site: &Site, tera: &Tera, root: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
+    let c = &site.config;
+    let mut r = Renderer {
+        site,
+        tera,
+        site_view: SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            language: &c.language,
+            author: &c.author,
+            license: &c.license,
+            links: c
+                .links
+                .iter()
+                .map(|(t, h)| Link {
+                    text: t.clone(),
+                    href: h.clone(),
+                })
+                .collect(),
+        },
+        out: Vec::new(),
+        diags: Diagnostics::default(),
+    };
+    home(&mut r);
+    bulletins(&mut r);
+    metrics(&mut r);
+    places(&mut r);
+    downloads(&mut r);
+    methodology(&mut r);
+    r.page(
+        "404.html",
+        "404.html",
+        "Página no encontrada",
+        "",
+        Context::new(),
+    );
+    static_files(&mut r, root);
+    if r.diags.has_errors() {
+        return Err(r.diags);
+    }
+    r.out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r.out)
+}
+
+fn home(r: &mut Renderer) {
+    let site = r.site;
+    // Headline: for each main indicator, the largest figure reported (the cumulative balance).
+    let headline_ids = [
+        "consultations.specialty",
+        "consultations.family_medicine",
+        "surgeries",
+        "transplants",
+    ];
+    #[derive(Serialize)]
+    struct Headline {
+        label: String,
+        value: String,
+        period: String,
+        scope: String,
+        kind: &'static str,
+        metric_href: String,
+        bulletin: Link,
+    }
+    let headlines: Vec<Headline> = headline_ids
+        .iter()
+        .filter_map(|id| site.metric_index(id))
+        .filter_map(|m| {
+            let o = *site.by_metric[m]
+                .iter()
+                .max_by_key(|o| site.figure(**o).value)?;
+            let rep = site.report(o);
+            let f = site.figure(o);
+            let b = &site.bulletins[o.bulletin];
+            Some(Headline {
+                label: site.metrics[m].label.clone(),
+                value: value_text(f.value, f.qualifier),
+                period: rep.period.long_es(),
+                scope: site.scope_names(&rep.scope),
+                kind: kind_label(rep.kind),
+                metric_href: metric_href(site, m),
+                bulletin: Link {
+                    text: b.title.clone(),
+                    href: bulletin_href(b),
+                },
+            })
+        })
+        .collect();
+
+    let mut charts = Vec::new();
+    // Consultations by type, every report that gives them.
+    let consult: Vec<usize> = ["consultations.specialty", "consultations.family_medicine"]
+        .iter()
+        .filter_map(|id| site.metric_index(id))
+        .collect();
+    if let Some(c) = observations_chart(
+        site,
+        &consult,
+        "inicio-consultas",
+        "Consultas de especialidad y de medicina familiar en cada informe",
+    ) {
+        charts.push(c);
+    }
+    if let Some(m) = site.metric_index("surgeries") {
+        if let Some(c) =
+            observations_chart(site, &[m], "inicio-cirugias", "Cirugías en cada informe")
+        {
+            charts.push(c);
+        }
+    }
+    // Transplants by organ: the latest report that breaks them down.
+    let organ_report = site.all_observations().find(|o| {
+        let m = &site.metrics[site.figure(*o).metric];
+        m.group == Group::Transplants && m.parent.is_some()
+    });
+    if let Some(o) = organ_report {
+        let mut rv = report_view(site, o.bulletin, o.report, true);
+        if let Some(pos) = rv
+            .charts
+            .iter()
+            .position(|c| c.id.ends_with("-trasplantes"))
+        {
+            let mut chart = rv.charts.swap_remove(pos);
+            chart.id = format!("inicio-{}", chart.id);
+            chart.svg = chart.svg.replace(
+                &format!("{}-trasplantes", rv.id),
+                &format!("inicio-{}-trasplantes", rv.id),
+            );
+            charts.push(chart);
+        }
+    }
+    let latest: Vec<BulletinSummary> = site
+        .bulletins
+        .iter()
+        .map(|b| bulletin_summary(site, b))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("headlines", &headlines);
+    ctx.insert("charts", &charts);
+    ctx.insert("bulletins", &latest);
+    ctx.insert("figure_count", &site.all_observations().count());
+    r.page("", "index.html", &site.config.title, "inicio", ctx);
+}
+
+/// Bars for every observation of the given metrics, grouped by report, oldest first.
+fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> Option<ChartView> {
+    let mut obs: Vec<ObsRef> = metrics
+        .iter()
+        .flat_map(|&m| site.by_metric[m].iter().copied())
+        .collect();
+    if obs.is_empty() {
+        return None;
+    }
+    obs.sort_by_key(|o| {
+        (
+            site.report(*o).period.last_day(),
+            o.bulletin,
+            o.report,
+            o.figure,
+        )
+    });
+    let mut bulletins: Vec<String> = Vec::new();
+    let bars = obs
+        .iter()
+        .map(|&o| {
+            let rep = site.report(o);
+            let f = site.figure(o);
+            let b = &site.bulletins[o.bulletin];
+            let cite = b.number.clone().unwrap_or_else(|| format!("«{}»", b.title));
+            if !bulletins.contains(&cite) {
+                bulletins.push(cite);
+            }
+            let label = if metrics.len() > 1 {
+                format!(
+                    "{} · {}",
+                    site.metrics[f.metric].label,
+                    rep.period.short_es()
+                )
+            } else {
+                rep.period.short_es()
+            };
+            crate::charts::Bar {
+                label: format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
+                value: f.value.as_f64(),
+                value_label: value_text(f.value, f.qualifier),
+                emphasis: f.conflict.is_some(),
+            }
+        })
+        .collect();
+    Some(chart_view(&crate::charts::BarChart {
+        id: id.to_string(),
+        title: title.to_string(),
+        subtitle: "Cada barra es la cifra de un informe: un acumulado de meses y una jornada de tres días no son comparables directamente; vea la cifra por día en cada indicador.".to_string(),
+        source: format!("Fuente: IMSS, boletines de prensa {}.", bulletins.join("; ")),
+        bars,
+    }))
+}
+
+fn bulletins(r: &mut Renderer) {
+    let site = r.site;
+    let list: Vec<BulletinSummary> = site
+        .bulletins
+        .iter()
+        .map(|b| bulletin_summary(site, b))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("bulletins", &list);
+    r.page(
+        "boletines/",
+        "bulletins.html",
+        "Boletines",
+        "boletines",
+        ctx,
+    );
+
+    for (bi, b) in site.bulletins.iter().enumerate() {
+        let reports: Vec<ReportView> = (0..b.reports.len())
+            .map(|ri| report_view(site, bi, ri, true))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("bulletin", &bulletin_summary(site, b));
+        ctx.insert("date_note", &b.date_note);
+        ctx.insert("publisher", &b.publisher);
+        ctx.insert("seed", &b.seed);
+        ctx.insert("url", &b.url);
+        ctx.insert("tags", &b.tags);
+        ctx.insert("notes", &b.notes);
+        ctx.insert("source_line", &source_line(b));
+        ctx.insert(
+            "places",
+            &b.places
+                .iter()
+                .map(|&p| Link {
+                    text: site.places[p].name.clone(),
+                    href: place_href(site, p),
+                })
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("reports", &reports);
+        ctx.insert("text_html", &markdown::to_html(&b.text, 2));
+        let prev = bi
+            .checked_sub(1)
+            .map(|i| bulletin_summary(site, &site.bulletins[i]).link);
+        let next = site
+            .bulletins
+            .get(bi + 1)
+            .map(|n| bulletin_summary(site, n).link);
+        ctx.insert("newer", &prev);
+        ctx.insert("older", &next);
+        r.page(
+            &bulletin_href(b),
+            "bulletin.html",
+            &b.title,
+            "boletines",
+            ctx,
+        );
+    }
+}
+
+fn metrics(r: &mut Renderer) {
+    let site = r.site;
+    #[derive(Serialize)]
+    struct MetricItem {
+        link: Link,
+        group: &'static str,
+        count: usize,
+        depth: usize,
+    }
+    let group_label = |g: Group| match g {
+        Group::Consultations => "Consultas",
+        Group::Surgeries => "Cirugías",
+        Group::Transplants => "Trasplantes",
+        Group::Screenings => "Detecciones",
+        Group::Rehabilitation => "Rehabilitación",
+        Group::Capacity => "Capacidad y cobertura",
+        Group::Other => "Otros",
+    };
+    let items: Vec<MetricItem> = site
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MetricItem {
+            link: Link {
+                text: m.label.clone(),
+                href: metric_href(site, i),
+            },
+            group: group_label(m.group),
+            count: site.by_metric[i].len(),
+            depth: usize::from(m.parent.is_some()),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("metrics", &items);
+    r.page(
+        "indicadores/",
+        "metrics.html",
+        "Indicadores",
+        "indicadores",
+        ctx,
+    );
+
+    #[derive(Serialize)]
+    struct Observation {
+        value: String,
+        per_day: Option<String>,
+        period: String,
+        days: Option<i64>,
+        year_note: Option<&'static str>,
+        kind: &'static str,
+        scope: Vec<Link>,
+        bulletin: Link,
+        report_anchor: String,
+        note: Option<String>,
+        conflict: Option<String>,
+    }
+    for (i, m) in site.metrics.iter().enumerate() {
+        let observations: Vec<Observation> = site.by_metric[i]
+            .iter()
+            .map(|&o| {
+                let rv = report_view(site, o.bulletin, o.report, false);
+                let f = site.figure(o);
+                let fv = &rv.figures[o.figure];
+                Observation {
+                    value: fv.value.clone(),
+                    per_day: fv.per_day.clone(),
+                    period: rv.period.clone(),
+                    days: rv.days,
+                    year_note: rv.year_note,
+                    kind: rv.kind,
+                    scope: rv.scope.clone(),
+                    bulletin: rv.bulletin.clone(),
+                    report_anchor: rv.id.clone(),
+                    note: f.note.clone(),
+                    conflict: fv
+                        .conflict
+                        .as_ref()
+                        .map(|c| format!("El boletín también da {}. {}", c.other_values, c.note)),
+                }
+            })
+            .collect();
+        let chart = metric_chart(site, i, &format!("indicador-{}", m.slug), &m.label);
+        let mut ctx = Context::new();
+        ctx.insert("label", &m.label);
+        ctx.insert("id", &m.id);
+        ctx.insert("unit", &m.unit);
+        ctx.insert("group", group_label(m.group));
+        ctx.insert("definition", &m.definition);
+        ctx.insert(
+            "parent",
+            &m.parent.map(|p| Link {
+                text: site.metrics[p].label.clone(),
+                href: metric_href(site, p),
+            }),
+        );
+        ctx.insert(
+            "children",
+            &m.children
+                .iter()
+                .map(|&c| Link {
+                    text: site.metrics[c].label.clone(),
+                    href: metric_href(site, c),
+                })
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("observations", &observations);
+        ctx.insert("chart", &chart);
+        ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
+        r.page(
+            &metric_href(site, i),
+            "metric.html",
+            &m.label,
+            "indicadores",
+            ctx,
+        );
+        let csv = data::csv(site, site.by_metric[i].iter().copied());
+        r.file(format!("datos/indicadores/{}.csv", m.slug), csv);
+    }
+}
+
+fn places(r: &mut Renderer) {
+    let site = r.site;
+    let kind_label = |k: crate::model::PlaceKind| match k {
+        crate::model::PlaceKind::National => "Nacional",
+        crate::model::PlaceKind::State => "Entidad federativa",
+        crate::model::PlaceKind::Office => "Oficina de Representación del IMSS",
+        crate::model::PlaceKind::Unit => "Unidad médica",
+    };
+    #[derive(Serialize)]
+    struct PlaceItem {
+        link: Link,
+        kind: &'static str,
+        reports: usize,
+        bulletins: usize,
+    }
+    let items: Vec<PlaceItem> = site
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PlaceItem {
+            link: Link {
+                text: p.name.clone(),
+                href: place_href(site, i),
+            },
+            kind: kind_label(p.kind),
+            reports: site.reports_by_place[i].len(),
+            bulletins: site.bulletins_by_place[i].len(),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("places", &items);
+    r.page("lugares/", "places.html", "Lugares", "lugares", ctx);
+
+    for (i, p) in site.places.iter().enumerate() {
+        let reports: Vec<ReportView> = site.reports_by_place[i]
+            .iter()
+            .map(|&(bi, ri)| report_view(site, bi, ri, false))
+            .collect();
+        let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
+            .iter()
+            .map(|&b| bulletin_summary(site, &site.bulletins[b]))
+            .collect();
+        let parts: Vec<Link> = site
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.state == Some(i))
+            .map(|(j, q)| Link {
+                text: q.name.clone(),
+                href: place_href(site, j),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("name", &p.name);
+        ctx.insert("kind", kind_label(p.kind));
+        ctx.insert("note", &p.note);
+        ctx.insert(
+            "state",
+            &p.state.map(|s| Link {
+                text: site.places[s].name.clone(),
+                href: place_href(site, s),
+            }),
+        );
+        ctx.insert("parts", &parts);
+        ctx.insert("reports", &reports);
+        ctx.insert("bulletins", &bulletins);
+        r.page(&place_href(site, i), "place.html", &p.name, "lugares", ctx);
+    }
+}
+
+fn downloads(r: &mut Renderer) {
+    let site = r.site;
+    r.file(
+        "datos/cifras.csv".into(),
+        data::csv(site, site.all_observations()),
+    );
+    r.file("datos/cifras.json".into(), data::json(site));
+    let per_metric: Vec<(Link, usize)> = site
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                Link {
+                    text: m.label.clone(),
+                    href: format!("datos/indicadores/{}.csv", m.slug),
+                },
+                site.by_metric[i].len(),
+            )
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("per_metric", &per_metric);
+    ctx.insert("figure_count", &site.all_observations().count());
+    r.page("datos/", "data.html", "Datos", "datos", ctx);
+}
+
+fn methodology(r: &mut Renderer) {
+    let site = r.site;
+    #[derive(Serialize)]
+    struct ConflictItem {
+        metric: Link,
+        value: String,
+        others: String,
+        note: String,
+        bulletin: Link,
+        period: String,
+    }
+    let conflicts: Vec<ConflictItem> = site
+        .all_observations()
+        .filter_map(|o| {
+            let f = site.figure(o);
+            let c = f.conflict.as_ref()?;
+            let b = &site.bulletins[o.bulletin];
+            Some(ConflictItem {
+                metric: Link {
+                    text: site.metrics[f.metric].label.clone(),
+                    href: metric_href(site, f.metric),
+                },
+                value: value_text(f.value, f.qualifier),
+                others: c
+                    .other_values
+                    .iter()
+                    .map(|v| crate::model::format::number(*v))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                note: c.note.clone(),
+                bulletin: Link {
+                    text: b.title.clone(),
+                    href: bulletin_href(b),
+                },
+                period: site.report(o).period.long_es(),
+            })
+        })
+        .collect();
+    let undated: Vec<(Link, String)> = site
+        .bulletins
+        .iter()
+        .filter(|b| b.date.is_none())
+        .map(|b| {
+            (
+                Link {
+                    text: b.title.clone(),
+                    href: bulletin_href(b),
+                },
+                b.date_note.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let inferred_years = site
+        .bulletins
+        .iter()
+        .flat_map(|b| b.reports.iter())
+        .filter(|rep| !rep.period.year_stated())
+        .count();
+    let mut ctx = Context::new();
+    ctx.insert("conflicts", &conflicts);
+    ctx.insert("undated", &undated);
+    ctx.insert("inferred_years", &inferred_years);
+    r.page(
+        "metodologia/",
+        "methodology.html",
+        "Metodología y calidad de los datos",
+        "metodologia",
+        ctx,
+    );
+}
+
+fn static_files(r: &mut Renderer, root: &Path) {
+    let mut files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+        .iter()
+        .map(|(n, b)| (format!("static/{n}"), b.to_vec()))
+        .collect();
+    let dir = root.join("static");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = format!("static/{}", rel.to_string_lossy().replace('\\', "/"));
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    files.insert(name, bytes);
+                }
+                Err(e) => r.diags.push(Diagnostic::file_error(
+                    Path::new(&name),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    for (path, bytes) in files {
+        r.out.push(OutputFile { path, bytes });
+    }
+}

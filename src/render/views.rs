@@ -1,0 +1,357 @@
+//! What templates see: plain, pre-formatted values (es-MX numbers, Spanish dates, relative
+//! links) so templates only lay them out. Built from the `Site` indexes.
+
+use serde::Serialize;
+
+use crate::charts::{self, Bar, BarChart};
+use crate::model::{format, Bulletin, Group, ObsRef, Period, Qualifier, Report, ReportKind, Site};
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub text: String,
+    /// Relative to the site root; templates prefix it with `root`.
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct FigureView {
+    pub metric: Link,
+    pub value: String,
+    pub per_day: Option<String>,
+    pub unit: String,
+    pub note: Option<String>,
+    pub conflict: Option<ConflictView>,
+}
+
+#[derive(Serialize)]
+pub struct ConflictView {
+    pub other_values: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct ChartView {
+    pub id: String,
+    pub svg: String,
+    pub caption: String,
+    pub rows: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct ReportView {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub period: String,
+    pub days: Option<i64>,
+    pub year_note: Option<&'static str>,
+    pub scope: Vec<Link>,
+    pub note: Option<String>,
+    pub bulletin: Link,
+    pub figures: Vec<FigureView>,
+    pub charts: Vec<ChartView>,
+}
+
+#[derive(Serialize)]
+pub struct BulletinSummary {
+    pub link: Link,
+    pub kicker: Option<String>,
+    pub number: Option<String>,
+    pub date: String,
+    pub dated: bool,
+    pub figures: usize,
+    pub periods: Vec<String>,
+}
+
+pub const YEAR_NOTE: &str = "El año no aparece en el boletín; se deduce del contexto.";
+
+pub fn kind_label(k: ReportKind) -> &'static str {
+    match k {
+        ReportKind::Cumulative => "Acumulado",
+        ReportKind::Event => "Jornada o evento",
+        ReportKind::Stock => "Conteo sin periodo",
+        ReportKind::Target => "Meta o estimación",
+    }
+}
+
+pub fn bulletin_href(b: &Bulletin) -> String {
+    format!("boletines/{}/", b.slug)
+}
+
+pub fn metric_href(site: &Site, m: usize) -> String {
+    format!("indicadores/{}/", site.metrics[m].slug)
+}
+
+pub fn place_href(site: &Site, p: usize) -> String {
+    format!("lugares/{}/", site.places[p].id)
+}
+
+/// "6,552,794", "más de 177,000", "alrededor de 36,000,000".
+pub fn value_text(value: crate::model::Number, q: Option<Qualifier>) -> String {
+    let v = format::number(value);
+    match q {
+        Some(Qualifier::MoreThan) => format!("más de {v}"),
+        Some(Qualifier::About) => format!("alrededor de {v}"),
+        None => v,
+    }
+}
+
+pub fn bulletin_date(b: &Bulletin) -> String {
+    match b.date {
+        Some(d) => d.long_es(),
+        None => "Sin fecha en el boletín".to_string(),
+    }
+}
+
+pub fn bulletin_summary(site: &Site, b: &Bulletin) -> BulletinSummary {
+    BulletinSummary {
+        link: Link {
+            text: b.title.clone(),
+            href: bulletin_href(b),
+        },
+        kicker: b.kicker.clone(),
+        number: b.number.clone(),
+        date: bulletin_date(b),
+        dated: b.date.is_some(),
+        figures: b.reports.iter().map(|r| r.figures.len()).sum(),
+        periods: {
+            let mut p: Vec<String> = b
+                .reports
+                .iter()
+                .filter(|r| !matches!(r.period, Period::Unstated))
+                .map(|r| r.period.long_es())
+                .collect();
+            p.dedup();
+            let _ = site;
+            p
+        },
+    }
+}
+
+/// The source line printed on charts and under tables.
+pub fn source_line(b: &Bulletin) -> String {
+    let id = match (&b.number, b.date) {
+        (Some(n), Some(d)) => format!("boletín {n}, {}", d.long_es()),
+        (Some(n), None) => format!("boletín {n}"),
+        (None, Some(d)) => format!("boletín del {}", d.long_es()),
+        (None, None) => "boletín sin número ni fecha".to_string(),
+    };
+    format!("Fuente: {}, {id}: «{}».", b.publisher, b.title)
+}
+
+pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> ReportView {
+    let b = &site.bulletins[bi];
+    let r = &b.reports[ri];
+    let figures = r
+        .figures
+        .iter()
+        .map(|f| {
+            let m = &site.metrics[f.metric];
+            FigureView {
+                metric: Link {
+                    text: m.label.clone(),
+                    href: metric_href(site, f.metric),
+                },
+                value: value_text(f.value, f.qualifier),
+                per_day: per_day_text(f, r),
+                unit: m.unit.clone(),
+                note: f.note.clone(),
+                conflict: f.conflict.as_ref().map(|c| ConflictView {
+                    other_values: c
+                        .other_values
+                        .iter()
+                        .map(|v| format::number(*v))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    note: c.note.clone(),
+                }),
+            }
+        })
+        .collect();
+    ReportView {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        kind: kind_label(r.kind),
+        period: r.period.long_es(),
+        days: r.period.days(),
+        year_note: (!r.period.year_stated()).then_some(YEAR_NOTE),
+        scope: r
+            .scope
+            .iter()
+            .map(|&p| Link {
+                text: site.places[p].name.clone(),
+                href: place_href(site, p),
+            })
+            .collect(),
+        note: r.note.clone(),
+        bulletin: Link {
+            text: b.title.clone(),
+            href: bulletin_href(b),
+        },
+        figures,
+        charts: if with_charts {
+            report_charts(site, b, r)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn per_day_text(f: &crate::model::Figure, r: &Report) -> Option<String> {
+    if r.kind == ReportKind::Target || f.value.scale > 0 {
+        return None;
+    }
+    let days = r.period.days()?;
+    (days > 1).then(|| format::rate(f.value.as_f64() / days as f64))
+}
+
+/// One chart per group of comparable figures (same group, two or more figures), leaving out a
+/// total when its parts are drawn: the bars must be comparable, and a total would dwarf them.
+fn report_charts(site: &Site, b: &Bulletin, r: &Report) -> Vec<ChartView> {
+    let groups = [
+        (Group::Consultations, "Consultas"),
+        (Group::Surgeries, "Cirugías"),
+        (Group::Transplants, "Trasplantes por órgano"),
+        (Group::Screenings, "Detecciones"),
+    ];
+    let mut out = Vec::new();
+    for (group, title) in groups {
+        let mut figs: Vec<&crate::model::Figure> = r
+            .figures
+            .iter()
+            .filter(|f| site.metrics[f.metric].group == group)
+            .collect();
+        let drawn: Vec<usize> = figs.iter().map(|f| f.metric).collect();
+        figs.retain(|f| {
+            let children = &site.metrics[f.metric].children;
+            children.is_empty() || !children.iter().any(|c| drawn.contains(c))
+        });
+        if figs.len() < 2 {
+            continue;
+        }
+        figs.sort_by(|a, b| b.value.cmp(&a.value));
+        let total_note = r
+            .figures
+            .iter()
+            .find(|f| {
+                site.metrics[f.metric].group == group
+                    && !site.metrics[f.metric].children.is_empty()
+                    && !figs.iter().any(|g| g.metric == f.metric)
+            })
+            .map(|f| format!(" Total: {}.", value_text(f.value, f.qualifier)))
+            .unwrap_or_default();
+        let chart = BarChart {
+            id: format!("{}-{}", r.id, group_slug(group)),
+            title: format!("{title}: {}", r.title),
+            subtitle: format!(
+                "{}, {}. {}.{total_note}",
+                kind_label(r.kind),
+                r.period.long_es(),
+                site.scope_names(&r.scope)
+            ),
+            source: source_line(b),
+            bars: figs
+                .iter()
+                .map(|f| Bar {
+                    label: site.metrics[f.metric].label.clone(),
+                    value: f.value.as_f64(),
+                    value_label: value_text(f.value, f.qualifier),
+                    emphasis: f.conflict.is_some(),
+                })
+                .collect(),
+        };
+        out.push(chart_view(&chart));
+    }
+    out
+}
+
+fn group_slug(g: Group) -> &'static str {
+    match g {
+        Group::Consultations => "consultas",
+        Group::Surgeries => "cirugias",
+        Group::Transplants => "trasplantes",
+        Group::Screenings => "detecciones",
+        Group::Rehabilitation => "rehabilitacion",
+        Group::Capacity => "capacidad",
+        Group::Other => "otros",
+    }
+}
+
+pub fn chart_view(chart: &BarChart) -> ChartView {
+    ChartView {
+        id: chart.id.clone(),
+        svg: charts::bar_chart(chart),
+        caption: chart.title.clone(),
+        rows: chart
+            .bars
+            .iter()
+            .map(|b| (b.label.clone(), b.value_label.clone()))
+            .collect(),
+    }
+}
+
+/// A chart of one indicator's observations across bulletins, oldest period first.
+pub fn metric_chart(site: &Site, m: usize, id: &str, title: &str) -> Option<ChartView> {
+    let obs: &[ObsRef] = &site.by_metric[m];
+    if obs.is_empty() {
+        return None;
+    }
+    let metric = &site.metrics[m];
+    let bars = obs
+        .iter()
+        .map(|&o| {
+            let r = site.report(o);
+            let f = site.figure(o);
+            Bar {
+                label: format!(
+                    "{} ({}) · {}",
+                    r.period.short_es(),
+                    kind_label(r.kind).to_lowercase(),
+                    short_scope(site, &r.scope)
+                ),
+                value: f.value.as_f64(),
+                value_label: value_text(f.value, f.qualifier),
+                emphasis: f.conflict.is_some(),
+            }
+        })
+        .collect();
+    let sources: Vec<String> = {
+        let mut s: Vec<String> = obs
+            .iter()
+            .map(|o| {
+                let b = &site.bulletins[o.bulletin];
+                b.number
+                    .clone()
+                    .unwrap_or_else(|| format!("«{}»", truncate(&b.title, 60)))
+            })
+            .collect();
+        s.dedup();
+        s
+    };
+    Some(chart_view(&BarChart {
+        id: id.to_string(),
+        title: title.to_string(),
+        subtitle: format!(
+            "{} ({}) por periodo informado. Los periodos tienen duraciones distintas: compárelos con la cifra por día de la tabla.",
+            metric.label, metric.unit
+        ),
+        source: format!("Fuente: IMSS, boletines {}.", sources.join("; ")),
+        bars,
+    }))
+}
+
+fn short_scope(site: &Site, scope: &[usize]) -> String {
+    match scope {
+        [one] => site.places[*one].name.clone(),
+        many => format!("{} lugares", many.len()),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
