@@ -16,8 +16,10 @@ const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
 static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-const WIDTH: u32 = 720;
+const WIDTH: u32 = 680;
 const PAD: i32 = 16;
+/// Line height of bar labels, in px.
+const LINE: i32 = 17;
 const TEXT: RGBColor = RGBColor(0x1f, 0x23, 0x28);
 const MUTED: RGBColor = RGBColor(0x4a, 0x51, 0x5a);
 /// Okabe–Ito blue and vermillion: distinguishable with every common colour-vision deficiency.
@@ -62,10 +64,11 @@ pub struct Bar {
 /// Draw the chart. Returns a standalone `<svg>` element.
 pub fn bar_chart(chart: &BarChart) -> String {
     register_fonts();
-    let label_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT);
-    let value_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT);
-    let title_style = TextStyle::from((FONT, 17).into_font().style(FontStyle::Bold)).color(&TEXT);
-    let small_style = TextStyle::from((FONT, 12).into_font()).color(&MUTED);
+    // plotters writes font-size = size / 1.24 into the SVG: these give 14, 13 and 17 px text.
+    let label_style = TextStyle::from((FONT, 17.4).into_font()).color(&TEXT);
+    let value_style = TextStyle::from((FONT, 17.4).into_font()).color(&TEXT);
+    let title_style = TextStyle::from((FONT, 21).into_font().style(FontStyle::Bold)).color(&TEXT);
+    let small_style = TextStyle::from((FONT, 16).into_font()).color(&MUTED);
 
     // Measure, then lay out: label column, bar column, value column.
     let width = WIDTH as i32;
@@ -104,13 +107,13 @@ pub fn bar_chart(chart: &BarChart) -> String {
     });
     let source_lines = wrap(&chart.source, width - 2 * PAD, |t| measure(t, &small_style));
 
-    let header = PAD + title_lines.len() as i32 * 22 + subtitle_lines.len() as i32 * 16 + 10;
+    let header = PAD + title_lines.len() as i32 * 23 + subtitle_lines.len() as i32 * 18 + 12;
     let rows: Vec<i32> = wrapped
         .iter()
-        .map(|lines| (lines.len() as i32 * 16 + 12).max(30))
+        .map(|lines| (lines.len() as i32 * LINE + 12).max(32))
         .collect();
     let body: i32 = rows.iter().sum();
-    let height = header + body + 12 + source_lines.len() as i32 * 16 + PAD;
+    let height = header + body + 12 + source_lines.len() as i32 * 18 + PAD;
 
     let bar_x0 = PAD + label_w + 10;
     let bar_max = (width - PAD - value_w - 8 - bar_x0).max(40);
@@ -142,12 +145,12 @@ pub fn bar_chart(chart: &BarChart) -> String {
         y = header;
         for ((bar, lines), row) in chart.bars.iter().zip(&wrapped).zip(&rows) {
             let mid = y + row / 2;
-            let text_top = mid - (lines.len() as i32 * 16) / 2;
+            let text_top = mid - (lines.len() as i32 * LINE) / 2;
             for (k, line) in lines.iter().enumerate() {
                 let _ = root.draw_text(
                     line,
                     &label_style.pos(Anchor::new(HPos::Right, VPos::Top)),
-                    (bar_x0 - 10, text_top + k as i32 * 16 + 1),
+                    (bar_x0 - 10, text_top + k as i32 * LINE + 1),
                 );
             }
             let len = if max_value > 0.0 {
@@ -280,7 +283,7 @@ mod tests {
     #[test]
     fn svg_is_accessible_scalable_and_escaped() {
         let svg = bar_chart(&sample());
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 "));
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 680 "));
         assert!(svg.contains(r#"role="img" aria-labelledby="c1-title c1-desc""#));
         assert!(svg.contains("<title id=\"c1-title\">Trasplantes por órgano</title>"));
         assert!(svg.contains("Riñón: 442"));

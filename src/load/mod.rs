@@ -134,10 +134,11 @@ fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Bulle
             "md" => {
                 if !root.join(dir).join(format!("{slug}.yaml")).is_file() {
                     diags.push(
-                        Diagnostic::file_error(&rel, "bulletin text has no data file")
-                            .with_hint(format!(
+                        Diagnostic::file_error(&rel, "bulletin text has no data file").with_hint(
+                            format!(
                             "create `{slug}.yaml` beside it (cifras reads only .yaml, not .yml)"
-                        )),
+                        ),
+                        ),
                     );
                 }
             }

@@ -48,6 +48,10 @@ pub struct MetricSpec {
     pub parent: Option<S<String>>,
     #[serde(default)]
     pub decimals: Option<S<u8>>,
+    /// Whether a per-day rate means anything (`false` for counts of things such as offices
+    /// taking part, which do not accumulate day by day).
+    #[serde(default = "yes")]
+    pub per_day: bool,
 }
 
 #[derive(

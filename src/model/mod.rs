@@ -30,6 +30,7 @@ pub struct Metric {
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     pub decimals: u8,
+    pub per_day: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -90,6 +90,9 @@ pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/`, which turns every link into `..&#x2F;`; escaping the
+    // five HTML-significant characters is what keeps text and attributes safe.
+    tera.set_escape_fn(crate::charts::escape);
     let list: Vec<(String, String)> = sources
         .iter()
         .map(|(n, (_, t))| (n.clone(), t.clone()))
@@ -371,7 +374,7 @@ fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> 
             crate::charts::Bar {
                 label: format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
                 value: f.value.as_f64(),
-                value_label: value_text(f.value, f.qualifier),
+                value_label: bar_value_text(f),
                 emphasis: f.conflict.is_some(),
             }
         })

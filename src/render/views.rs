@@ -128,6 +128,19 @@ pub fn bulletin_summary(site: &Site, b: &Bulletin) -> BulletinSummary {
     }
 }
 
+/// A chart bar's value: the figure, and the other values when the source contradicts itself,
+/// so the conflict is stated in words, not only by the bar's colour.
+pub fn bar_value_text(f: &crate::model::Figure) -> String {
+    let v = value_text(f.value, f.qualifier);
+    match &f.conflict {
+        Some(c) => {
+            let others: Vec<String> = c.other_values.iter().map(|x| format::number(*x)).collect();
+            format!("{v} (el boletín también dice {})", others.join(", "))
+        }
+        None => v,
+    }
+}
+
 /// The source line printed on charts and under tables.
 pub fn source_line(b: &Bulletin) -> String {
     let id = match (&b.number, b.date) {
@@ -153,7 +166,7 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> Repo
                     href: metric_href(site, f.metric),
                 },
                 value: value_text(f.value, f.qualifier),
-                per_day: per_day_text(f, r),
+                per_day: per_day_text(f, r).filter(|_| m.per_day),
                 unit: m.unit.clone(),
                 note: f.note.clone(),
                 conflict: f.conflict.as_ref().map(|c| ConflictView {
@@ -229,7 +242,7 @@ fn report_charts(site: &Site, b: &Bulletin, r: &Report) -> Vec<ChartView> {
         if figs.len() < 2 {
             continue;
         }
-        figs.sort_by(|a, b| b.value.cmp(&a.value));
+        figs.sort_by_key(|f| std::cmp::Reverse(f.value));
         let total_note = r
             .figures
             .iter()
@@ -255,7 +268,7 @@ fn report_charts(site: &Site, b: &Bulletin, r: &Report) -> Vec<ChartView> {
                 .map(|f| Bar {
                     label: site.metrics[f.metric].label.clone(),
                     value: f.value.as_f64(),
-                    value_label: value_text(f.value, f.qualifier),
+                    value_label: bar_value_text(f),
                     emphasis: f.conflict.is_some(),
                 })
                 .collect(),
@@ -310,7 +323,7 @@ pub fn metric_chart(site: &Site, m: usize, id: &str, title: &str) -> Option<Char
                     short_scope(site, &r.scope)
                 ),
                 value: f.value.as_f64(),
-                value_label: value_text(f.value, f.qualifier),
+                value_label: bar_value_text(f),
                 emphasis: f.conflict.is_some(),
             }
         })

@@ -195,6 +195,7 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
             parent: None,
             children: Vec::new(),
             decimals: m.decimals.as_ref().map_or(0, |d| d.value),
+            per_day: m.per_day,
         })
         .collect();
     for (i, m) in specs.iter().enumerate() {
