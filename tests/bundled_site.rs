@@ -145,7 +145,7 @@ fn seed_figures_appear_on_the_right_pages() {
     assert!(b001.contains("475,275") && b001.contains("475,725"));
     // no date, and the page says so
     assert!(b001.contains("Sin fecha en el boletín"));
-    assert!(b001.contains("El año no aparece en el boletín"));
+    assert!(b001.contains("Año deducido: el boletín no lo indica."));
 
     let b002 = read(
         &out,

@@ -56,9 +56,10 @@ pub struct Bar {
     pub value: f64,
     /// The value as the reader should see it, e.g. "6,552,794" or "más de 177,000".
     pub value_label: String,
-    /// Drawn in the second colour and with a hatch-free marker in its label: a total among
-    /// parts, or a value the source contradicts.
-    pub emphasis: bool,
+    /// A caveat (e.g. the source states another value). The bar is drawn in the second colour,
+    /// its value gets a numbered marker, and the note is printed under the chart: colour is
+    /// never the only cue.
+    pub footnote: Option<String>,
 }
 
 /// Draw the chart. Returns a standalone `<svg>` element.
@@ -95,17 +96,28 @@ pub fn bar_chart(chart: &BarChart) -> String {
         .max()
         .unwrap_or(0)
         .min(max_label);
-    let value_w = chart
-        .bars
-        .iter()
-        .map(|b| measure(&b.value_label, &value_style))
-        .max()
-        .unwrap_or(0);
     let title_lines = wrap(&chart.title, width - 2 * PAD, |t| measure(t, &title_style));
     let subtitle_lines = wrap(&chart.subtitle, width - 2 * PAD, |t| {
         measure(t, &small_style)
     });
-    let source_lines = wrap(&chart.source, width - 2 * PAD, |t| measure(t, &small_style));
+    // Numbered caveats, then the source, under the bars.
+    let mut notes: Vec<String> = Vec::new();
+    let value_labels: Vec<String> = chart
+        .bars
+        .iter()
+        .map(|b| match &b.footnote {
+            Some(n) => {
+                notes.push(format!("({}) {n}", notes.len() + 1));
+                format!("{} ({})", b.value_label, notes.len())
+            }
+            None => b.value_label.clone(),
+        })
+        .collect();
+    notes.push(chart.source.clone());
+    let source_lines: Vec<String> = notes
+        .iter()
+        .flat_map(|n| wrap(n, width - 2 * PAD, |t| measure(t, &small_style)))
+        .collect();
 
     let header = PAD + title_lines.len() as i32 * 23 + subtitle_lines.len() as i32 * 18 + 12;
     let rows: Vec<i32> = wrapped
@@ -116,8 +128,16 @@ pub fn bar_chart(chart: &BarChart) -> String {
     let height = header + body + 12 + source_lines.len() as i32 * 18 + PAD;
 
     let bar_x0 = PAD + label_w + 10;
-    let bar_max = (width - PAD - value_w - 8 - bar_x0).max(40);
-    let max_value = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+    // Scale so that every bar plus its value label fits: the longest bar is not always the
+    // one with the longest label (a conflict note can be long).
+    let avail = (width - PAD - bar_x0) as f64;
+    let px_per_unit = chart
+        .bars
+        .iter()
+        .zip(&value_labels)
+        .filter(|(b, _)| b.value > 0.0)
+        .map(|(b, l)| ((avail - measure(l, &value_style) as f64 - 8.0).max(40.0)) / b.value)
+        .fold(f64::INFINITY, f64::min);
 
     let mut svg = String::new();
     {
@@ -143,7 +163,13 @@ pub fn bar_chart(chart: &BarChart) -> String {
             y += 16;
         }
         y = header;
-        for ((bar, lines), row) in chart.bars.iter().zip(&wrapped).zip(&rows) {
+        for (((bar, lines), row), value_label) in chart
+            .bars
+            .iter()
+            .zip(&wrapped)
+            .zip(&rows)
+            .zip(&value_labels)
+        {
             let mid = y + row / 2;
             let text_top = mid - (lines.len() as i32 * LINE) / 2;
             for (k, line) in lines.iter().enumerate() {
@@ -153,20 +179,20 @@ pub fn bar_chart(chart: &BarChart) -> String {
                     (bar_x0 - 10, text_top + k as i32 * LINE + 1),
                 );
             }
-            let len = if max_value > 0.0 {
-                ((bar.value / max_value) * bar_max as f64).round() as i32
+            let len = if px_per_unit.is_finite() {
+                (bar.value * px_per_unit).round() as i32
             } else {
                 0
             };
             // Keep a sliver for non-zero values so a bar never vanishes entirely.
             let len = if bar.value > 0.0 { len.max(2) } else { 0 };
-            let color = if bar.emphasis { BAR_ALT } else { BAR };
+            let color = if bar.footnote.is_some() { BAR_ALT } else { BAR };
             let _ = root.draw(&Rectangle::new(
                 [(bar_x0, mid - 9), (bar_x0 + len, mid + 9)],
                 color.filled(),
             ));
             let _ = root.draw_text(
-                &bar.value_label,
+                value_label,
                 &value_style.pos(Anchor::new(HPos::Left, VPos::Center)),
                 (bar_x0 + len + 6, mid),
             );
@@ -215,7 +241,10 @@ fn describe(chart: &BarChart) -> String {
     let items: Vec<String> = chart
         .bars
         .iter()
-        .map(|b| format!("{}: {}", b.label, b.value_label))
+        .map(|b| match &b.footnote {
+            Some(n) => format!("{}: {} ({n})", b.label, b.value_label),
+            None => format!("{}: {}", b.label, b.value_label),
+        })
         .collect();
     format!("{}. {}. {}", chart.subtitle, items.join("; "), chart.source)
 }
@@ -274,7 +303,7 @@ mod tests {
                     label: l.to_string(),
                     value: *v,
                     value_label: format!("{v}"),
-                    emphasis: false,
+                    footnote: None,
                 })
                 .collect(),
         }

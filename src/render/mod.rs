@@ -371,12 +371,10 @@ fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> 
             } else {
                 rep.period.short_es()
             };
-            crate::charts::Bar {
-                label: format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
-                value: f.value.as_f64(),
-                value_label: bar_value_text(f),
-                emphasis: f.conflict.is_some(),
-            }
+            figure_bar(
+                format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
+                f,
+            )
         })
         .collect();
     Some(chart_view(&crate::charts::BarChart {

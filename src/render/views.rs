@@ -63,7 +63,7 @@ pub struct BulletinSummary {
     pub periods: Vec<String>,
 }
 
-pub const YEAR_NOTE: &str = "El año no aparece en el boletín; se deduce del contexto.";
+pub const YEAR_NOTE: &str = "Año deducido: el boletín no lo indica.";
 
 pub fn kind_label(k: ReportKind) -> &'static str {
     match k {
@@ -128,16 +128,19 @@ pub fn bulletin_summary(site: &Site, b: &Bulletin) -> BulletinSummary {
     }
 }
 
-/// A chart bar's value: the figure, and the other values when the source contradicts itself,
-/// so the conflict is stated in words, not only by the bar's colour.
-pub fn bar_value_text(f: &crate::model::Figure) -> String {
-    let v = value_text(f.value, f.qualifier);
-    match &f.conflict {
-        Some(c) => {
+/// A chart bar for a figure. A source conflict becomes the bar's footnote.
+pub fn figure_bar(label: String, f: &crate::model::Figure) -> Bar {
+    Bar {
+        label,
+        value: f.value.as_f64(),
+        value_label: value_text(f.value, f.qualifier),
+        footnote: f.conflict.as_ref().map(|c| {
             let others: Vec<String> = c.other_values.iter().map(|x| format::number(*x)).collect();
-            format!("{v} (el boletín también dice {})", others.join(", "))
-        }
-        None => v,
+            format!(
+                "El boletín también da {} para esta cifra.",
+                others.join(", ")
+            )
+        }),
     }
 }
 
@@ -265,12 +268,7 @@ fn report_charts(site: &Site, b: &Bulletin, r: &Report) -> Vec<ChartView> {
             source: source_line(b),
             bars: figs
                 .iter()
-                .map(|f| Bar {
-                    label: site.metrics[f.metric].label.clone(),
-                    value: f.value.as_f64(),
-                    value_label: bar_value_text(f),
-                    emphasis: f.conflict.is_some(),
-                })
+                .map(|f| figure_bar(site.metrics[f.metric].label.clone(), f))
                 .collect(),
         };
         out.push(chart_view(&chart));
@@ -298,7 +296,13 @@ pub fn chart_view(chart: &BarChart) -> ChartView {
         rows: chart
             .bars
             .iter()
-            .map(|b| (b.label.clone(), b.value_label.clone()))
+            .map(|b| {
+                let value = match &b.footnote {
+                    Some(n) => format!("{} ({n})", b.value_label),
+                    None => b.value_label.clone(),
+                };
+                (b.label.clone(), value)
+            })
             .collect(),
     }
 }
@@ -315,17 +319,13 @@ pub fn metric_chart(site: &Site, m: usize, id: &str, title: &str) -> Option<Char
         .map(|&o| {
             let r = site.report(o);
             let f = site.figure(o);
-            Bar {
-                label: format!(
-                    "{} ({}) · {}",
-                    r.period.short_es(),
-                    kind_label(r.kind).to_lowercase(),
-                    short_scope(site, &r.scope)
-                ),
-                value: f.value.as_f64(),
-                value_label: bar_value_text(f),
-                emphasis: f.conflict.is_some(),
-            }
+            let label = format!(
+                "{} ({}) · {}",
+                r.period.short_es(),
+                kind_label(r.kind).to_lowercase(),
+                short_scope(site, &r.scope)
+            );
+            figure_bar(label, f)
         })
         .collect();
     let sources: Vec<String> = {
