@@ -60,8 +60,10 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), Diagnostics> {
     let places = parse_file::<PlacesFile>(root, &content.join("places.yaml"), &mut diags);
     let bulletins = load_bulletins(root, &content.join("bulletins"), &mut diags);
 
+    // A broken bulletin file is left out and reported; the others are still validated, so one
+    // typo does not hide the problems elsewhere. Without the catalogues nothing can be checked.
     match (site, metrics, places) {
-        (Some(site), Some(metrics), Some(places)) if !diags.has_errors() => Ok((
+        (Some(site), Some(metrics), Some(places)) => Ok((
             Sources {
                 site,
                 metrics,
@@ -237,14 +239,42 @@ pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, (Pos, String, Opt
     options.with_snippet = false; // we render our own snippet, the same for every message
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         use serde_saphyr::MessageFormatter;
-        let pos = e.location().map(|l| Pos::of(&l)).unwrap_or(Pos::new(1, 1));
-        let message = serde_saphyr::UserMessageFormatter
+        let mut pos = e.location().map(|l| Pos::of(&l)).unwrap_or(Pos::new(1, 1));
+        let line = text
+            .lines()
+            .nth(pos.line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        // Control characters would garble the terminal; everything else is shown as written.
+        let mut message: String = serde_saphyr::UserMessageFormatter
             .format_message(e.without_snippet())
-            .escape_debug()
-            .to_string();
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if message.contains("tab") {
+            if let Some(i) = line.find('\t') {
+                pos.col = line[..i].chars().count() as u32 + 1; // point at the tab itself
+            }
+        }
+        let token = token_at(line, pos.col);
+        if !token.is_empty() && token.len() <= 80 && !message.contains(token) {
+            message = format!("{message} (found `{token}`)");
+        }
         let hint = hint_for(&message);
         (pos, message, hint)
     })
+}
+
+/// The scalar written at a 1-based column, for quoting it in messages.
+fn token_at(line: &str, col: u32) -> &str {
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+        .unwrap_or(rest.len());
+    rest[..end].trim_end_matches(':')
 }
 
 fn hint_for(message: &str) -> Option<String> {
@@ -267,4 +297,43 @@ fn hint_for(message: &str) -> Option<String> {
         return None;
     };
     Some(hint.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_bomb_is_stopped_by_the_budget_even_when_any_shape_is_accepted() {
+        // "Billion laughs": 9 levels of 9 aliases expand to 9^9 strings if nothing stops them.
+        let mut yaml = String::from(
+            "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for i in 1..10 {
+            let p = i - 1;
+            yaml.push_str(&format!(
+                "a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"
+            ));
+        }
+        let started = std::time::Instant::now();
+        let result = parse_str::<serde::de::IgnoredAny>(&yaml);
+        assert!(result.is_err(), "the expansion must be refused");
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn messages_quote_what_was_written() {
+        #[derive(Debug, serde::Deserialize)]
+        struct T {
+            #[allow(dead_code)]
+            value: schema::Number,
+        }
+        let (pos, message, _) = parse_str::<T>("value: \"6,552,794\"\n").unwrap_err();
+        assert_eq!(pos, Pos::new(1, 8));
+        assert!(
+            message.contains("found the text \"6,552,794\""),
+            "{message}"
+        );
+        assert!(!message.contains('\\'), "{message}");
+    }
 }

@@ -106,7 +106,8 @@ pub struct BulletinFile {
     /// The bulletin's own number, e.g. `154/2022`; `null` when it has none.
     pub number: Option<S<String>>,
     /// Publication date `YYYY-MM-DD`; `null` when the bulletin states none (then `date_note`).
-    pub date: Option<S<String>>,
+    /// Spanned outside the option so that even `null` has a location to point at.
+    pub date: S<Option<String>>,
     #[serde(default)]
     pub date_note: Option<S<String>>,
     pub source: SourceSpec,
@@ -267,9 +268,7 @@ impl<'de> Deserialize<'de> for Number {
                 }
                 // Rust prints the shortest representation that round-trips, e.g. "71.2".
                 Number::parse(&format!("{v}")).ok_or_else(|| {
-                    E::custom(format!(
-                        "{v} has too many digits (at most 6 decimals, below 2^64)"
-                    ))
+                    E::custom("number out of range: figures are whole numbers below 2^64, or decimals with at most 6 places")
                 })
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Number, E> {

@@ -253,6 +253,7 @@ fn home(r: &mut Renderer) {
         kind: &'static str,
         metric_href: String,
         bulletin: Link,
+        conflict: Option<String>,
     }
     let headlines: Vec<Headline> = headline_ids
         .iter()
@@ -275,6 +276,7 @@ fn home(r: &mut Renderer) {
                     text: b.title.clone(),
                     href: bulletin_href(b),
                 },
+                conflict: figure_bar(String::new(), f).footnote,
             })
         })
         .collect();

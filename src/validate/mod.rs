@@ -378,10 +378,13 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         );
     }
     non_empty(f, &y.title, diags);
-    let pub_date = y.date.as_ref().and_then(|d| date(f, d, diags));
-    if y.date.is_none() && y.date_note.is_none() {
+    let pub_date = y.date.value.as_ref().and_then(|d| {
+        let spanned = S::new(d.clone(), y.date.referenced, y.date.defined);
+        date(f, &spanned, diags)
+    });
+    if y.date.value.is_none() && y.date_note.is_none() {
         diags.push(
-            f.error(pos(&y.title), "the bulletin has no `date` and no `date_note`")
+            f.error(pos(&y.date), "the bulletin has no `date` and no `date_note`")
                 .with_hint("when the bulletin states no date, keep `date: null` and say so in `date_note`; never guess a date"),
         );
     }

@@ -1,0 +1,1160 @@
+//! Integration tests: broken content must fail with exact, located diagnostics, and never panic,
+//! hang, or damage a previous build.
+//!
+//! Every test starts from a small VALID project (the string constants below, written into a
+//! temporary directory) and changes one thing. `base_fixture_is_clean` proves the base has no
+//! errors and no warnings, so each other test's diagnostics come from its own change only.
+//!
+//! Expected line numbers refer to the constants below; `base_fixture_layout` asserts the lines
+//! the tests rely on, so an edit to a constant that shifts them fails loudly there.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use cifras::diagnostics::{Diagnostic, Diagnostics, Pos, Severity};
+
+// ---------------------------------------------------------------------------------------------
+// The base fixture
+// ---------------------------------------------------------------------------------------------
+
+const SITE_YAML: &str = r#"title: "Cifras de prueba"
+description: "Sitio de prueba para cifras."
+base_url: "https://example.github.io/cifras/"
+language: es-MX
+author: "Equipo de prueba"
+license: "CC BY 4.0"
+"#;
+
+/// Lines: 2 surgeries, 8 transplants, 14 transplants.kidney (19 parent), 21 transplants.heart
+/// (26 parent), 28 consultations; 33 lines in all.
+const METRICS_YAML: &str = r#"metrics:
+  - id: surgeries
+    slug: cirugias
+    label: "Cirugías"
+    unit: cirugías
+    group: surgeries
+    definition: "Intervenciones quirúrgicas."
+  - id: transplants
+    slug: trasplantes
+    label: "Trasplantes"
+    unit: trasplantes
+    group: transplants
+    definition: "Trasplantes de órganos y tejidos."
+  - id: transplants.kidney
+    slug: trasplantes-rinon
+    label: "Trasplantes de riñón"
+    unit: trasplantes
+    group: transplants
+    parent: transplants
+    definition: "Trasplantes renales."
+  - id: transplants.heart
+    slug: trasplantes-corazon
+    label: "Trasplantes de corazón"
+    unit: trasplantes
+    group: transplants
+    parent: transplants
+    definition: "Trasplantes de corazón."
+  - id: consultations
+    slug: consultas
+    label: "Consultas"
+    unit: consultas
+    group: consultations
+    definition: "Consultas otorgadas."
+"#;
+
+/// Lines: 2 nacional, 5 veracruz (state), 8 veracruz-sur (office; 10 kind, 11 state).
+const PLACES_YAML: &str = r#"places:
+  - id: nacional
+    name: "Nacional"
+    kind: national
+  - id: veracruz
+    name: "Veracruz"
+    kind: state
+  - id: veracruz-sur
+    name: "Veracruz Sur"
+    kind: office
+    state: veracruz
+"#;
+
+const SLUG: &str = "jornada-prueba";
+const BULLETIN: &str = "content/bulletins/jornada-prueba.yaml";
+const BULLETIN_MD: &str = "content/bulletins/jornada-prueba.md";
+
+/// Lines: 1 title, 3 date, 5 seed, 10 report id, 12 kind, 13-15 period, 16 scope,
+/// 18/19 surgeries, 20/21 transplants, 22/23 kidney, 24/25 heart, 26/27 consultations.
+/// Metric values start at column 17, figure values at column 16.
+const BULLETIN_YAML: &str = r#"title: "Jornada nacional de prueba"
+number: "1/2021"
+date: 2021-09-13
+source:
+  seed: null
+  publisher: "Instituto Mexicano del Seguro Social (IMSS)"
+  url: null
+places: [nacional]
+reports:
+  - id: jornada
+    title: "Jornada del 10 al 12 de septiembre"
+    kind: event
+    period:
+      start: 2021-09-10
+      end: 2021-09-12
+    scope: [nacional]
+    figures:
+      - metric: surgeries
+        value: 475725
+      - metric: transplants
+        value: 12
+      - metric: transplants.kidney
+        value: 10
+      - metric: transplants.heart
+        value: 2
+      - metric: consultations
+        value: 2106
+"#;
+
+const BULLETIN_TEXT: &str = "# Jornada nacional de prueba
+
+Del 10 al 12 de septiembre de 2021 el IMSS realizó una jornada nacional de recuperación de \
+servicios.
+
+En la jornada se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: \
+10 de riñón y 2 de corazón.
+";
+
+/// A temporary project holding the base fixture, with helpers to break it.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let f = Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        f.write("content/site.yaml", SITE_YAML);
+        f.write("content/metrics.yaml", METRICS_YAML);
+        f.write("content/places.yaml", PLACES_YAML);
+        f.write(BULLETIN, BULLETIN_YAML);
+        f.write(BULLETIN_MD, BULLETIN_TEXT);
+        f
+    }
+
+    /// The base fixture with one file's text replaced.
+    fn with(rel: &str, text: &str) -> Self {
+        let f = Fixture::new();
+        f.write(rel, text);
+        f
+    }
+
+    /// The base fixture with the bulletin's YAML edited (see `edit`).
+    fn bulletin(from: &str, to: &str) -> Self {
+        Fixture::with(BULLETIN, &edit(BULLETIN_YAML, from, to))
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.root().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    fn remove(&self, rel: &str) {
+        fs::remove_file(self.root().join(rel)).unwrap();
+    }
+
+    fn rename(&self, from: &str, to: &str) {
+        fs::rename(self.root().join(from), self.root().join(to)).unwrap();
+    }
+
+    fn check(&self) -> Result<cifras::Outcome, Diagnostics> {
+        cifras::check(self.root())
+    }
+
+    /// `check` must fail; returns every diagnostic.
+    #[track_caller]
+    fn fails(&self) -> Diagnostics {
+        match self.check() {
+            Ok(o) => panic!("expected errors, but check passed with: {}", o.diagnostics),
+            Err(d) => {
+                assert!(d.has_errors(), "Err without errors: {d}");
+                d
+            }
+        }
+    }
+
+    /// `check` must fail with exactly one diagnostic, an error; returns it.
+    #[track_caller]
+    fn single_error(&self) -> Diagnostic {
+        let d = self.fails();
+        assert_eq!(d.0.len(), 1, "expected exactly one diagnostic, got:\n{d}");
+        d.0[0].clone()
+    }
+
+    fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_cifras"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run cifras")
+    }
+}
+
+/// Replace the single occurrence of `from` in `text` (panics if it is not exactly one, so a
+/// typo in a test cannot silently leave the fixture valid).
+#[track_caller]
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` must occur exactly once in the fixture"
+    );
+    text.replacen(from, to, 1)
+}
+
+#[track_caller]
+fn assert_diag(
+    d: &Diagnostic,
+    severity: Severity,
+    path: &str,
+    (line, col): (u32, u32),
+    message: &str,
+) {
+    let shown = d.to_string();
+    assert_eq!(d.severity, severity, "severity of:\n{shown}");
+    assert_eq!(d.path, Path::new(path), "path of:\n{shown}");
+    assert_eq!(d.pos, Pos::new(line, col), "position of:\n{shown}");
+    assert!(
+        d.message.contains(message),
+        "message should contain {message:?}:\n{shown}"
+    );
+}
+
+#[track_caller]
+fn assert_hint(d: &Diagnostic, hint: &str) {
+    let h = d.hint.as_deref().unwrap_or_default();
+    assert!(h.contains(hint), "hint should contain {hint:?}:\n{d}");
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The base fixture is valid
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn base_fixture_layout() {
+    let line = |text: &str, n: usize| text.lines().nth(n - 1).unwrap().to_string();
+    assert_eq!(line(BULLETIN_YAML, 3), "date: 2021-09-13");
+    assert_eq!(line(BULLETIN_YAML, 10), "  - id: jornada");
+    assert_eq!(line(BULLETIN_YAML, 12), "    kind: event");
+    assert_eq!(line(BULLETIN_YAML, 15), "      end: 2021-09-12");
+    assert_eq!(line(BULLETIN_YAML, 16), "    scope: [nacional]");
+    assert_eq!(line(BULLETIN_YAML, 18), "      - metric: surgeries");
+    assert_eq!(line(BULLETIN_YAML, 19), "        value: 475725");
+    assert_eq!(line(BULLETIN_YAML, 20), "      - metric: transplants");
+    assert_eq!(
+        line(BULLETIN_YAML, 22),
+        "      - metric: transplants.kidney"
+    );
+    assert_eq!(line(BULLETIN_YAML, 25), "        value: 2");
+    assert_eq!(BULLETIN_YAML.lines().count(), 27);
+    assert_eq!(METRICS_YAML.lines().count(), 33);
+    assert_eq!(line(PLACES_YAML, 10), "    kind: office");
+    assert_eq!(line(PLACES_YAML, 11), "    state: veracruz");
+}
+
+#[test]
+fn base_fixture_is_clean() {
+    let f = Fixture::new();
+    let outcome = f
+        .check()
+        .unwrap_or_else(|d| panic!("base fixture fails:\n{d}"));
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "base fixture has warnings:\n{}",
+        outcome.diagnostics
+    );
+    assert_eq!(outcome.bulletins, 1);
+    assert_eq!(outcome.figures, 5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema and references
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn unknown_field_in_bulletin() {
+    let f = Fixture::bulletin("        value: 475725", "        valu: 475725");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 9),
+        "unknown field `valu`",
+    );
+    assert_hint(&d, "check the spelling");
+}
+
+#[test]
+fn unknown_metric_suggests_the_close_one() {
+    let f = Fixture::bulletin("metric: transplants.kidney", "metric: transplant.kidney");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (22, 17),
+        "unknown metric `transplant.kidney`",
+    );
+    assert_hint(&d, "did you mean `transplants.kidney`");
+}
+
+#[test]
+fn unknown_place_in_scope() {
+    let f = Fixture::bulletin("scope: [nacional]", "scope: [atlantida]");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (16, 13),
+        "unknown place `atlantida`",
+    );
+    assert_hint(&d, "places.yaml");
+}
+
+#[test]
+fn impossible_date() {
+    let f = Fixture::bulletin("date: 2021-09-13", "date: 2021-02-30");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (3, 7),
+        "`2021-02-30` does not exist",
+    );
+    assert!(d.message.contains("28 days"), "{d}");
+    assert_hint(&d, "YYYY-MM-DD");
+}
+
+#[test]
+fn date_in_wrong_format() {
+    let f = Fixture::bulletin("date: 2021-09-13", "date: 12/09/2021");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (3, 7),
+        "`12/09/2021` is not a date in the form YYYY-MM-DD",
+    );
+}
+
+#[test]
+fn period_start_after_end() {
+    let f = Fixture::bulletin(
+        "      start: 2021-09-10\n      end: 2021-09-12",
+        "      start: 2021-09-12\n      end: 2021-09-10",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (15, 12),
+        "the period ends (2021-09-10) before it starts (2021-09-12)",
+    );
+    assert_hint(&d, "swap `start` and `end`");
+}
+
+#[test]
+fn cumulative_report_without_period() {
+    let f = Fixture::bulletin(
+        "    kind: event\n    period:\n      start: 2021-09-10\n      end: 2021-09-12\n",
+        "    kind: cumulative\n",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (12, 11),
+        "a `cumulative` report needs a period",
+    );
+    assert_hint(&d, "period: { start: YYYY-MM-DD, end: YYYY-MM-DD }");
+}
+
+#[test]
+fn duplicate_report_id() {
+    let yaml = format!(
+        "{BULLETIN_YAML}  - id: jornada
+    title: \"Otra vez\"
+    kind: stock
+    scope: [nacional]
+    figures:
+      - metric: surgeries
+        value: 475725
+"
+    );
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (28, 9),
+        "report id `jornada` is used twice",
+    );
+    assert_hint(&d, "also on line 10");
+}
+
+#[test]
+fn duplicate_metric_in_one_report() {
+    let yaml = format!("{BULLETIN_YAML}      - metric: surgeries\n        value: 475725\n");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (28, 17),
+        "metric `surgeries` appears twice in this report",
+    );
+    assert_hint(&d, "also on line 18");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Totals and parts; figures and text
+// ---------------------------------------------------------------------------------------------
+
+/// The text states 3 heart transplants, so only the sum is wrong (not the statement check).
+const TEXT_WITH_3_HEARTS: &str = "# Jornada
+
+Se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: 10 de riñón y 3 de \
+corazón (13 según el desglose).
+";
+
+#[test]
+fn total_differs_from_sum_of_parts() {
+    let f = Fixture::bulletin("        value: 2\n", "        value: 3\n");
+    f.write(BULLETIN_MD, TEXT_WITH_3_HEARTS);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (20, 17),
+        "`transplants` is 12 but its parts (transplants.kidney + transplants.heart) add up to 13",
+    );
+    assert_hint(&d, "conflict");
+}
+
+#[test]
+fn declared_conflict_turns_sum_error_into_warning() {
+    let yaml = edit(BULLETIN_YAML, "        value: 2\n", "        value: 3\n");
+    let yaml = edit(
+        &yaml,
+        "        value: 12\n",
+        "        value: 12\n        conflict:\n          other_values: [13]\n          note: \"Las partes suman 13.\"\n",
+    );
+    let f = Fixture::with(BULLETIN, &yaml);
+    f.write(BULLETIN_MD, TEXT_WITH_3_HEARTS);
+    let outcome = f
+        .check()
+        .unwrap_or_else(|d| panic!("a declared conflict must not fail:\n{d}"));
+    let d = &outcome.diagnostics;
+    assert_eq!(d.0.len(), 1, "expected one warning:\n{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Warning,
+        BULLETIN,
+        (20, 17),
+        "`transplants` is 12 but its parts",
+    );
+}
+
+#[test]
+fn figure_not_stated_in_text_is_a_warning() {
+    let f = Fixture::bulletin("value: 475725", "value: 475726");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let outcome = cifras::build(f.root(), &out)
+        .unwrap_or_else(|d| panic!("an unstated figure must not fail the build:\n{d}"));
+    assert!(out.join("index.html").is_file(), "the site was written");
+    let d = &outcome.diagnostics;
+    assert_eq!(d.0.len(), 1, "expected one warning:\n{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Warning,
+        BULLETIN,
+        (19, 16),
+        "475,726 (surgeries) is not stated in the bulletin text",
+    );
+    assert!(d.0[0].message.contains(BULLETIN_MD), "{}", d.0[0]);
+}
+
+#[test]
+fn negative_value() {
+    let f = Fixture::bulletin("value: 475725", "value: -5");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 16),
+        "negative figure -5",
+    );
+}
+
+#[test]
+fn value_beyond_u64() {
+    let f = Fixture::bulletin("value: 475725", "value: 99999999999999999999999");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 16),
+        "number out of range",
+    );
+}
+
+#[test]
+
+fn value_beyond_u64_message_quotes_the_written_value() {
+    let f = Fixture::bulletin("value: 475725", "value: 99999999999999999999999");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 16),
+        "99999999999999999999999",
+    );
+}
+
+#[test]
+fn value_written_as_text() {
+    let f = Fixture::bulletin("value: 475725", "value: \"6,552,794\"");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 16),
+        "expected a number, found the text",
+    );
+    assert!(d.message.contains("6,552,794"), "{d}");
+}
+
+#[test]
+
+fn value_written_as_text_message_is_not_escaped() {
+    let f = Fixture::bulletin("value: 475725", "value: \"6,552,794\"");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (19, 16),
+        "expected a number, found the text \"6,552,794\"",
+    );
+    assert!(!d.to_string().contains('\\'), "{d}");
+}
+
+#[test]
+fn null_date_without_date_note() {
+    let f = Fixture::bulletin("date: 2021-09-13", "date: null");
+    let d = f.single_error();
+    assert_eq!(d.severity, Severity::Error, "{d}");
+    assert_eq!(d.path, Path::new(BULLETIN), "{d}");
+    assert!(
+        d.message
+            .contains("the bulletin has no `date` and no `date_note`"),
+        "{d}"
+    );
+    assert_hint(&d, "date_note");
+}
+
+#[test]
+
+fn null_date_error_points_at_the_date_line() {
+    let f = Fixture::bulletin("date: 2021-09-13", "date: null");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (3, 7),
+        "the bulletin has no `date` and no `date_note`",
+    );
+}
+
+#[test]
+fn null_date_with_date_note_passes() {
+    let f = Fixture::bulletin(
+        "date: 2021-09-13",
+        "date: null\ndate_note: \"El boletín no indica fecha.\"",
+    );
+    let outcome = f.check().unwrap_or_else(|d| panic!("{d}"));
+    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and names
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bulletin_yaml_without_md() {
+    let f = Fixture::new();
+    f.remove(BULLETIN_MD);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (0, 0),
+        "bulletin text `content/bulletins/jornada-prueba.md` is missing",
+    );
+}
+
+#[test]
+fn bulletin_md_without_yaml() {
+    let f = Fixture::new();
+    f.write("content/bulletins/huerfano.md", BULLETIN_TEXT);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/bulletins/huerfano.md",
+        (0, 0),
+        "bulletin text has no data file",
+    );
+    assert_hint(&d, "create `huerfano.yaml`");
+}
+
+#[test]
+fn yml_extension_is_refused() {
+    let f = Fixture::new();
+    f.rename(BULLETIN, "content/bulletins/jornada-prueba.yml");
+    let d = f.fails();
+    assert_eq!(d.errors().count(), 2, "{d}");
+    let yml =
+        d.0.iter()
+            .find(|x| x.path.extension().is_some_and(|e| e == "yml"))
+            .unwrap_or_else(|| panic!("no diagnostic names the .yml file:\n{d}"));
+    assert_diag(
+        yml,
+        Severity::Error,
+        "content/bulletins/jornada-prueba.yml",
+        (0, 0),
+        "bulletin data files must end in .yaml",
+    );
+    assert_hint(yml, "rename it to `jornada-prueba.yaml`");
+    let md =
+        d.0.iter()
+            .find(|x| x.path == Path::new(BULLETIN_MD))
+            .unwrap_or_else(|| panic!("no diagnostic names the .md file:\n{d}"));
+    assert_diag(
+        md,
+        Severity::Error,
+        BULLETIN_MD,
+        (0, 0),
+        "bulletin text has no data file",
+    );
+    assert_hint(md, "not .yml");
+}
+
+#[test]
+fn slug_with_uppercase_and_space() {
+    let f = Fixture::new();
+    f.rename(BULLETIN, "content/bulletins/Mal Nombre.yaml");
+    f.rename(BULLETIN_MD, "content/bulletins/Mal Nombre.md");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/bulletins/Mal Nombre.yaml",
+        (0, 0),
+        "file name `Mal Nombre` is not a URL-safe slug",
+    );
+    assert_hint(&d, "lowercase");
+}
+
+#[test]
+fn empty_bulletin_file() {
+    let f = Fixture::with(BULLETIN, "");
+    let d = f.single_error();
+    assert_diag(&d, Severity::Error, BULLETIN, (0, 0), "file is empty");
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_first_bad_byte() {
+    // Latin-1 "í" (0xED) on line 11, after 24 characters (one of them the 2-byte "ñ").
+    let yaml = edit(
+        BULLETIN_YAML,
+        "    title: \"Jornada del 10 al 12 de septiembre\"",
+        "    title: \"Año de cirug\u{FFFD}as\"",
+    );
+    let bytes: Vec<u8> = {
+        let mut b = Vec::new();
+        let (before, after) = yaml.split_once('\u{FFFD}').unwrap();
+        b.extend_from_slice(before.as_bytes());
+        b.push(0xED);
+        b.extend_from_slice(after.as_bytes());
+        b
+    };
+    let f = Fixture::new();
+    f.write_bytes(BULLETIN, &bytes);
+    let d = f.single_error();
+    assert_diag(&d, Severity::Error, BULLETIN, (11, 25), "invalid UTF-8");
+    assert_hint(&d, "UTF-8");
+    assert_eq!(d.source_line.as_deref(), Some("    title: \"Año de cirug"));
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let crlf = |s: &str| format!("\u{feff}{}", s.replace('\n', "\r\n"));
+    let f = Fixture::new();
+    f.write("content/site.yaml", &crlf(SITE_YAML));
+    f.write("content/metrics.yaml", &crlf(METRICS_YAML));
+    f.write("content/places.yaml", &crlf(PLACES_YAML));
+    f.write(BULLETIN, &crlf(BULLETIN_YAML));
+    f.write(BULLETIN_MD, &crlf(BULLETIN_TEXT));
+    let outcome = f
+        .check()
+        .unwrap_or_else(|d| panic!("BOM + CRLF must pass:\n{d}"));
+    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
+    assert_eq!(outcome.figures, 5);
+}
+
+#[test]
+fn bom_and_crlf_keep_error_positions() {
+    let yaml = edit(
+        BULLETIN_YAML,
+        "metric: transplants.kidney",
+        "metric: transplant.kidney",
+    );
+    let f = Fixture::with(BULLETIN, &format!("\u{feff}{}", yaml.replace('\n', "\r\n")));
+    let d = f.single_error();
+    assert_diag(&d, Severity::Error, BULLETIN, (22, 17), "unknown metric");
+    assert_eq!(
+        d.source_line.as_deref(),
+        Some("      - metric: transplant.kidney")
+    );
+}
+
+#[test]
+fn tab_indentation_is_an_error() {
+    let f = Fixture::bulletin("  seed: null", "\tseed: null");
+    let d = f.single_error();
+    assert_eq!(d.severity, Severity::Error, "{d}");
+    assert_eq!(d.path, Path::new(BULLETIN), "{d}");
+    assert_eq!(d.pos.line, 5, "{d}");
+    assert!(d.message.contains("tabs"), "{d}");
+    assert_hint(&d, "spaces, not tabs");
+}
+
+#[test]
+
+fn tab_indentation_error_points_at_the_tab() {
+    let f = Fixture::bulletin("  seed: null", "\tseed: null");
+    let d = f.single_error();
+    assert_eq!(d.pos, Pos::new(5, 1), "{d}");
+}
+
+#[test]
+fn deeply_nested_yaml_fails_fast() {
+    let yaml = format!("title: {}\n", "[".repeat(10_000));
+    let f = Fixture::with(BULLETIN, &yaml);
+    let start = Instant::now();
+    let d = f.single_error();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(d.path, Path::new(BULLETIN), "{d}");
+    assert_eq!(d.pos.line, 1, "{d}");
+}
+
+#[test]
+fn alias_bomb_fails_fast() {
+    let mut yaml = String::from("title: \"x\"\nnotes: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    for w in names.windows(2) {
+        let (prev, this) = (w[0], w[1]);
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("x{this}: &{this} [{refs}]\n"));
+    }
+    yaml.push_str("reports: *j\n");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let start = Instant::now();
+    let d = f.fails();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(d.0.iter().all(|x| x.path == Path::new(BULLETIN)), "{d}");
+}
+
+#[test]
+fn alias_bomb_in_known_field_fails_fast() {
+    // Every level is a list the schema accepts up to the point of expansion: `reports` is a list.
+    let mut yaml = String::from(
+        "title: \"x\"\nnumber: null\ndate: 2021-09-13\nsource: { seed: null, publisher: \"IMSS\", url: null }\n",
+    );
+    yaml.push_str(
+        "tags: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    yaml.push_str("notes: [");
+    for w in names.windows(2) {
+        let (prev, this) = (w[0], w[1]);
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("&{this} [{refs}],"));
+    }
+    yaml.push_str("]\nreports: []\n");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let start = Instant::now();
+    let d = f.fails();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(d.0.iter().all(|x| x.path == Path::new(BULLETIN)), "{d}");
+}
+
+#[test]
+fn huge_markdown_is_refused() {
+    let f = Fixture::new();
+    f.write(BULLETIN_MD, &"a".repeat(5 * 1024 * 1024));
+    let d = f.single_error();
+    assert_diag(&d, Severity::Error, BULLETIN_MD, (0, 0), "too large");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted text is escaped
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn script_in_title_and_text_is_escaped() {
+    let f = Fixture::bulletin(
+        "title: \"Jornada nacional de prueba\"",
+        "title: \"<script>alert(1)</script> Jornada\"",
+    );
+    f.write(
+        BULLETIN_MD,
+        &format!("{BULLETIN_TEXT}\n<script>alert(1)</script>\n\nTexto <script>alert(2)</script> en línea.\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let outcome = cifras::build(f.root(), &out).unwrap_or_else(|d| panic!("{d}"));
+    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
+    let mut pages = 0;
+    let mut escaped = 0;
+    for (path, bytes) in snapshot(&out) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "svg") {
+            continue;
+        }
+        pages += 1;
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(
+            !text.contains("<script"),
+            "{} contains a raw <script>",
+            path.display()
+        );
+        if text.contains("&lt;script&gt;") {
+            escaped += 1;
+        }
+    }
+    assert!(pages > 3, "pages were written");
+    assert!(escaped > 0, "the title/text appear escaped somewhere");
+    let page = fs::read_to_string(out.join(format!("boletines/{SLUG}/index.html")))
+        .expect("bulletin page");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt; Jornada")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Jornada"),
+        "title escaped on its page"
+    );
+    assert!(
+        page.contains("alert(2)"),
+        "the inline text is kept, as text"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many errors at once
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn meaning_errors_in_several_files_are_all_reported() {
+    let f = Fixture::bulletin("metric: transplants.kidney", "metric: transplant.kidney");
+    f.write(
+        "content/site.yaml",
+        &edit(
+            SITE_YAML,
+            "https://example.github.io/cifras/",
+            "example.org",
+        ),
+    );
+    f.write(
+        "content/places.yaml",
+        &edit(PLACES_YAML, "state: veracruz", "state: veracruzz"),
+    );
+    let d = f.fails();
+    assert_eq!(d.0.len(), 3, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        BULLETIN,
+        (22, 17),
+        "unknown metric",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Error,
+        "content/places.yaml",
+        (11, 12),
+        "unknown state `veracruzz`",
+    );
+    assert_diag(
+        &d.0[2],
+        Severity::Error,
+        "content/site.yaml",
+        (3, 11),
+        "base_url `example.org` is not an absolute URL",
+    );
+}
+
+#[test]
+fn parse_errors_in_several_files_are_all_reported() {
+    let f = Fixture::bulletin("        value: 475725", "        valu: 475725");
+    f.write("content/site.yaml", &edit(SITE_YAML, "author:", "autor:"));
+    let d = f.fails();
+    assert_eq!(d.0.len(), 2, "{d}");
+    assert!(d.0.iter().any(|x| x.path == Path::new(BULLETIN)), "{d}");
+    assert!(
+        d.0.iter().any(|x| x.path == Path::new("content/site.yaml")),
+        "{d}"
+    );
+    let site =
+        d.0.iter()
+            .find(|x| x.path == Path::new("content/site.yaml"))
+            .unwrap();
+    assert_diag(
+        site,
+        Severity::Error,
+        "content/site.yaml",
+        (5, 1),
+        "unknown field `autor`",
+    );
+}
+
+#[test]
+
+fn parse_error_does_not_hide_meaning_errors_elsewhere() {
+    // A typo in one bulletin's YAML, an unknown metric in another's: both must be reported.
+    let f = Fixture::bulletin("        value: 475725", "        valu: 475725");
+    f.write(
+        "content/bulletins/otra.yaml",
+        &edit(
+            BULLETIN_YAML,
+            "metric: transplants.kidney",
+            "metric: transplant.kidney",
+        ),
+    );
+    f.write("content/bulletins/otra.md", BULLETIN_TEXT);
+    let d = f.fails();
+    assert_eq!(d.0.len(), 2, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        "content/bulletins/jornada-prueba.yaml",
+        (19, 9),
+        "unknown field `valu`",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Error,
+        "content/bulletins/otra.yaml",
+        (22, 17),
+        "unknown metric `transplant.kidney`",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics and places
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn metric_parent_cycle() {
+    let metrics = format!(
+        "{METRICS_YAML}  - id: alpha
+    slug: alfa
+    label: \"Alfa\"
+    unit: cosas
+    group: other
+    parent: beta
+    definition: \"Alfa.\"
+  - id: beta
+    slug: beta
+    label: \"Beta\"
+    unit: cosas
+    group: other
+    parent: alpha
+    definition: \"Beta.\"
+"
+    );
+    let f = Fixture::with("content/metrics.yaml", &metrics);
+    let d = f.fails();
+    assert_eq!(d.0.len(), 2, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        "content/metrics.yaml",
+        (39, 13),
+        "metric `alpha` is its own ancestor",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Error,
+        "content/metrics.yaml",
+        (46, 13),
+        "metric `beta` is its own ancestor",
+    );
+    assert_hint(&d.0[0], "tree");
+}
+
+#[test]
+fn office_without_state() {
+    let f = Fixture::with(
+        "content/places.yaml",
+        &edit(PLACES_YAML, "    state: veracruz\n", ""),
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/places.yaml",
+        (10, 11),
+        "place `veracruz-sur` needs a `state`",
+    );
+    assert_hint(&d, "state: ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn cli_check_reports_location_and_exits_1() {
+    let f = Fixture::bulletin("metric: transplants.kidney", "metric: transplant.kidney");
+    let out = f.cli(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "content/bulletins/jornada-prueba.yaml:22:17: error: unknown metric `transplant.kidney`"
+        ),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("= hint: did you mean `transplants.kidney`"),
+        "stderr:\n{stderr}"
+    );
+}
+
+#[test]
+fn cli_check_passes_on_valid_fixture() {
+    let f = Fixture::new();
+    let out = f.cli(&["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn cli_failed_build_leaves_previous_output_untouched() {
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out_arg = out_dir.to_str().unwrap();
+    let first = f.cli(&["build", "--output", out_arg]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = snapshot(&out_dir);
+    assert!(before.len() > 5, "the first build wrote a site");
+
+    f.write(BULLETIN, &edit(BULLETIN_YAML, "value: 475725", "value: -5"));
+    let second = f.cli(&["build", "--output", out_arg]);
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("content/bulletins/jornada-prueba.yaml:19:16: error:"),
+        "stderr:\n{stderr}"
+    );
+    assert!(snapshot(&out_dir) == before, "the previous build changed");
+    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1, "no staging directory left behind");
+}
+
+#[test]
+fn cli_build_refuses_foreign_non_empty_directory() {
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("thesis.txt"), "no borrar").unwrap();
+    fs::create_dir(mine.join("chapters")).unwrap();
+    fs::write(mine.join("chapters/1.md"), "capítulo 1").unwrap();
+    let before = snapshot(&mine);
+    let out = f.cli(&["build", "--output", mine.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to replace"), "stderr:\n{stderr}");
+    assert!(snapshot(&mine) == before, "the foreign directory changed");
+    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1, "nothing written beside it");
+}
