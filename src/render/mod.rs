@@ -272,10 +272,7 @@ fn home(r: &mut Renderer) {
                 scope: site.scope_names(&rep.scope),
                 kind: kind_label(rep.kind),
                 metric_href: metric_href(site, m),
-                bulletin: Link {
-                    text: b.title.clone(),
-                    href: bulletin_href(b),
-                },
+                bulletin: bulletin_link(b),
                 conflict: figure_bar(String::new(), f).footnote,
             })
         })
@@ -323,11 +320,7 @@ fn home(r: &mut Renderer) {
             charts.push(chart);
         }
     }
-    let latest: Vec<BulletinSummary> = site
-        .bulletins
-        .iter()
-        .map(|b| bulletin_summary(site, b))
-        .collect();
+    let latest: Vec<BulletinSummary> = site.bulletins.iter().map(|b| bulletin_summary(b)).collect();
     let mut ctx = Context::new();
     ctx.insert("headlines", &headlines);
     ctx.insert("charts", &charts);
@@ -390,11 +383,7 @@ fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> 
 
 fn bulletins(r: &mut Renderer) {
     let site = r.site;
-    let list: Vec<BulletinSummary> = site
-        .bulletins
-        .iter()
-        .map(|b| bulletin_summary(site, b))
-        .collect();
+    let list: Vec<BulletinSummary> = site.bulletins.iter().map(|b| bulletin_summary(b)).collect();
     let mut ctx = Context::new();
     ctx.insert("bulletins", &list);
     r.page(
@@ -410,7 +399,7 @@ fn bulletins(r: &mut Renderer) {
             .map(|ri| report_view(site, bi, ri, true))
             .collect();
         let mut ctx = Context::new();
-        ctx.insert("bulletin", &bulletin_summary(site, b));
+        ctx.insert("bulletin", &bulletin_summary(b));
         ctx.insert("date_note", &b.date_note);
         ctx.insert("publisher", &b.publisher);
         ctx.insert("seed", &b.seed);
@@ -422,21 +411,15 @@ fn bulletins(r: &mut Renderer) {
             "places",
             &b.places
                 .iter()
-                .map(|&p| Link {
-                    text: site.places[p].name.clone(),
-                    href: place_href(site, p),
-                })
+                .map(|&p| place_link(site, p))
                 .collect::<Vec<_>>(),
         );
         ctx.insert("reports", &reports);
         ctx.insert("text_html", &markdown::to_html(&b.text, 2));
         let prev = bi
             .checked_sub(1)
-            .map(|i| bulletin_summary(site, &site.bulletins[i]).link);
-        let next = site
-            .bulletins
-            .get(bi + 1)
-            .map(|n| bulletin_summary(site, n).link);
+            .map(|i| bulletin_summary(&site.bulletins[i]).link);
+        let next = site.bulletins.get(bi + 1).map(|n| bulletin_summary(n).link);
         ctx.insert("newer", &prev);
         ctx.insert("older", &next);
         r.page(
@@ -537,21 +520,12 @@ fn metrics(r: &mut Renderer) {
         ctx.insert("unit", &m.unit);
         ctx.insert("group", group_label(m.group));
         ctx.insert("definition", &m.definition);
-        ctx.insert(
-            "parent",
-            &m.parent.map(|p| Link {
-                text: site.metrics[p].label.clone(),
-                href: metric_href(site, p),
-            }),
-        );
+        ctx.insert("parent", &m.parent.map(|p| metric_link(site, p)));
         ctx.insert(
             "children",
             &m.children
                 .iter()
-                .map(|&c| Link {
-                    text: site.metrics[c].label.clone(),
-                    href: metric_href(site, c),
-                })
+                .map(|&c| metric_link(site, c))
                 .collect::<Vec<_>>(),
         );
         ctx.insert("observations", &observations);
@@ -609,7 +583,7 @@ fn places(r: &mut Renderer) {
             .collect();
         let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
             .iter()
-            .map(|&b| bulletin_summary(site, &site.bulletins[b]))
+            .map(|&b| bulletin_summary(&site.bulletins[b]))
             .collect();
         let parts: Vec<Link> = site
             .places
@@ -625,13 +599,7 @@ fn places(r: &mut Renderer) {
         ctx.insert("name", &p.name);
         ctx.insert("kind", kind_label(p.kind));
         ctx.insert("note", &p.note);
-        ctx.insert(
-            "state",
-            &p.state.map(|s| Link {
-                text: site.places[s].name.clone(),
-                href: place_href(site, s),
-            }),
-        );
+        ctx.insert("state", &p.state.map(|s| place_link(site, s)));
         ctx.insert("parts", &parts);
         ctx.insert("reports", &reports);
         ctx.insert("bulletins", &bulletins);
@@ -684,10 +652,7 @@ fn methodology(r: &mut Renderer) {
             let c = f.conflict.as_ref()?;
             let b = &site.bulletins[o.bulletin];
             Some(ConflictItem {
-                metric: Link {
-                    text: site.metrics[f.metric].label.clone(),
-                    href: metric_href(site, f.metric),
-                },
+                metric: metric_link(site, f.metric),
                 value: value_text(f.value, f.qualifier),
                 others: c
                     .other_values
@@ -696,10 +661,7 @@ fn methodology(r: &mut Renderer) {
                     .collect::<Vec<_>>()
                     .join(", "),
                 note: c.note.clone(),
-                bulletin: Link {
-                    text: b.title.clone(),
-                    href: bulletin_href(b),
-                },
+                bulletin: bulletin_link(b),
                 period: site.report(o).period.long_es(),
             })
         })
@@ -708,15 +670,7 @@ fn methodology(r: &mut Renderer) {
         .bulletins
         .iter()
         .filter(|b| b.date.is_none())
-        .map(|b| {
-            (
-                Link {
-                    text: b.title.clone(),
-                    href: bulletin_href(b),
-                },
-                b.date_note.clone().unwrap_or_default(),
-            )
-        })
+        .map(|b| (bulletin_link(b), b.date_note.clone().unwrap_or_default()))
         .collect();
     let inferred_years = site
         .bulletins

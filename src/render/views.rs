@@ -86,6 +86,27 @@ pub fn place_href(site: &Site, p: usize) -> String {
     format!("lugares/{}/", site.places[p].id)
 }
 
+pub fn place_link(site: &Site, p: usize) -> Link {
+    Link {
+        text: site.places[p].name.clone(),
+        href: place_href(site, p),
+    }
+}
+
+pub fn metric_link(site: &Site, m: usize) -> Link {
+    Link {
+        text: site.metrics[m].label.clone(),
+        href: metric_href(site, m),
+    }
+}
+
+pub fn bulletin_link(b: &Bulletin) -> Link {
+    Link {
+        text: b.title.clone(),
+        href: bulletin_href(b),
+    }
+}
+
 /// "6,552,794", "más de 177,000", "alrededor de 36,000,000".
 pub fn value_text(value: crate::model::Number, q: Option<Qualifier>) -> String {
     let v = format::number(value);
@@ -103,12 +124,9 @@ pub fn bulletin_date(b: &Bulletin) -> String {
     }
 }
 
-pub fn bulletin_summary(site: &Site, b: &Bulletin) -> BulletinSummary {
+pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
     BulletinSummary {
-        link: Link {
-            text: b.title.clone(),
-            href: bulletin_href(b),
-        },
+        link: bulletin_link(b),
         kicker: b.kicker.clone(),
         number: b.number.clone(),
         date: bulletin_date(b),
@@ -122,7 +140,6 @@ pub fn bulletin_summary(site: &Site, b: &Bulletin) -> BulletinSummary {
                 .map(|r| r.period.long_es())
                 .collect();
             p.dedup();
-            let _ = site;
             p
         },
     }
@@ -191,19 +208,9 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> Repo
         period: r.period.long_es(),
         days: r.period.days(),
         year_note: (!r.period.year_stated()).then_some(YEAR_NOTE),
-        scope: r
-            .scope
-            .iter()
-            .map(|&p| Link {
-                text: site.places[p].name.clone(),
-                href: place_href(site, p),
-            })
-            .collect(),
+        scope: r.scope.iter().map(|&p| place_link(site, p)).collect(),
         note: r.note.clone(),
-        bulletin: Link {
-            text: b.title.clone(),
-            href: bulletin_href(b),
-        },
+        bulletin: bulletin_link(b),
         figures,
         charts: if with_charts {
             report_charts(site, b, r)

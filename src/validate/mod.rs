@@ -43,7 +43,7 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
         .collect();
     let content = (!diags.has_errors()).then(|| Content {
         config,
-        metrics: metrics.clone(),
+        metrics,
         places,
         bulletins,
     });
