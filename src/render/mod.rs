@@ -320,7 +320,7 @@ fn home(r: &mut Renderer) {
             charts.push(chart);
         }
     }
-    let latest: Vec<BulletinSummary> = site.bulletins.iter().map(|b| bulletin_summary(b)).collect();
+    let latest: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
     let mut ctx = Context::new();
     ctx.insert("headlines", &headlines);
     ctx.insert("charts", &charts);
@@ -383,7 +383,7 @@ fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> 
 
 fn bulletins(r: &mut Renderer) {
     let site = r.site;
-    let list: Vec<BulletinSummary> = site.bulletins.iter().map(|b| bulletin_summary(b)).collect();
+    let list: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
     let mut ctx = Context::new();
     ctx.insert("bulletins", &list);
     r.page(
