@@ -41,7 +41,7 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
         .iter()
         .map(|b| bulletin(b, &refs, &mut diags))
         .collect();
-    let content = (!diags.has_errors()).then(|| Content {
+    let content = (!diags.has_errors()).then_some(Content {
         config,
         metrics,
         places,
