@@ -193,8 +193,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
         .filter(|(d, c)| *d <= (c.chars().count().max(name.chars().count()) / 3).max(2))
         .collect();
     scored.sort();
+    // Only the closest (ties included): a list of near-misses is noise.
+    let min = scored.first().map(|(d, _)| *d);
     let best: Vec<String> = scored
         .iter()
+        .take_while(|(d, _)| Some(*d) == min)
         .take(3)
         .map(|(_, c)| format!("`{c}`"))
         .collect();

@@ -51,8 +51,7 @@ impl Date {
         let max = days_in_month(year, month);
         if day == 0 || day > max {
             return Err(format!(
-                "`{s}` does not exist: {} {year} has {max} days",
-                MONTHS[month as usize - 1]
+                "`{s}` does not exist: month {month:02} of {year} has {max} days"
             ));
         }
         Ok(Date { year, month, day })

@@ -133,13 +133,13 @@ pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
         dated: b.date.is_some(),
         figures: b.reports.iter().map(|r| r.figures.len()).sum(),
         periods: {
-            let mut p: Vec<String> = b
-                .reports
-                .iter()
-                .filter(|r| !matches!(r.period, Period::Unstated))
-                .map(|r| r.period.long_es())
-                .collect();
-            p.dedup();
+            let mut p: Vec<String> = Vec::new();
+            for r in b.reports.iter().filter(|r| r.period != Period::Unstated) {
+                let text = r.period.long_es();
+                if !p.contains(&text) {
+                    p.push(text);
+                }
+            }
             p
         },
     }
