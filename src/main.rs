@@ -39,10 +39,21 @@ fn main() -> ExitCode {
         }
         Command::Check => cifras::check(&cli.root).map(|o| (o, None)),
     };
+    // Messages name files relative to the project; prefix --root so editors can open them.
+    let located = |mut d: cifras::diagnostics::Diagnostics| {
+        if cli.root != std::path::Path::new(".") {
+            for diag in &mut d.0 {
+                if diag.path.is_relative() && !diag.path.starts_with(&cli.root) {
+                    diag.path = cli.root.join(&diag.path);
+                }
+            }
+        }
+        d
+    };
     match result {
         Ok((outcome, out)) => {
             if !outcome.diagnostics.is_empty() {
-                eprintln!("{}\n", outcome.diagnostics);
+                eprintln!("{}\n", located(outcome.diagnostics));
             }
             match out {
                 Some(out) => println!(
@@ -62,7 +73,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            eprintln!("{diags}");
+            eprintln!("{}", located(diags));
             eprintln!("Nothing was written.");
             ExitCode::FAILURE
         }
