@@ -152,7 +152,7 @@ fn seed_figures_appear_on_the_right_pages() {
         "boletines/imss-jornadas-monotematicas-agosto/index.html",
     );
     assert!(b002.contains("del 27 al 29 de agosto de 2021"));
-    assert!(b002.contains(">153 <"));
+    assert!(b002.contains(">153</a>"));
 
     let b004 = read(
         &out,
@@ -322,4 +322,52 @@ fn every_chart_has_a_table_with_the_same_numbers() {
     }
     assert!(figure.contains("<title id=") && figure.contains("<desc id="));
     assert!(figure.contains("Total: 956"));
+}
+
+#[test]
+fn every_figure_links_to_the_sentence_that_states_it() {
+    let (_tmp, out, outcome) = build();
+    let mut links = 0;
+    for entry in fs::read_dir(out.join("boletines")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let html = fs::read_to_string(dir.join("index.html")).unwrap();
+        let slug = dir.file_name().unwrap().to_string_lossy().to_string();
+        let prefix = format!("href=\"../../boletines/{slug}/#");
+        for part in html.split(prefix.as_str()).skip(1) {
+            let anchor = &part[..part.find('"').unwrap()];
+            let value = &part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()];
+            // the anchor exists, on a marked sentence, and that sentence states the number
+            let open = format!("<mark class=\"fuente\" id=\"{anchor}\">");
+            let at = html
+                .find(&open)
+                .unwrap_or_else(|| panic!("{slug}: no anchor {anchor}"));
+            let sentence = &html[at..];
+            let sentence = &sentence[..sentence
+                .find("</p>")
+                .or_else(|| sentence.find("</li>"))
+                .unwrap()];
+            let text: String = sentence
+                .split('<')
+                .map(|p| p.split_once('>').map_or(p, |(_, t)| t))
+                .collect();
+            let found = cifras::validate::spanish_numbers::find_numbers(&text);
+            let number: f64 = value
+                .trim_start_matches("más de ")
+                .replace(',', "")
+                .parse()
+                .unwrap_or_else(|_| panic!("{slug}: value {value}"));
+            assert!(
+                cifras::validate::spanish_numbers::states(&found, number),
+                "{slug}: {value} not in its linked sentence: {text}"
+            );
+            links += 1;
+        }
+    }
+    assert_eq!(
+        links, outcome.figures,
+        "every figure on its bulletin page links to its source"
+    );
 }

@@ -140,6 +140,24 @@ pub struct Figure {
     pub qualifier: Option<Qualifier>,
     pub note: Option<String>,
     pub conflict: Option<Conflict>,
+    /// Where the bulletin text states it; `None` when it does not (a warning at build time).
+    pub source: Option<Mention>,
+}
+
+/// A figure's mention in the bulletin's Markdown text, as byte ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// The number as written, e.g. `475 mil 725`.
+    pub number: (usize, usize),
+    /// The sentence that contains it.
+    pub sentence: (usize, usize),
+}
+
+impl Mention {
+    /// A stable anchor for the mention's sentence; figures stated in one sentence share it.
+    pub fn anchor(&self) -> String {
+        format!("fuente-{}", self.sentence.0)
+    }
 }
 
 #[derive(Debug, Clone)]

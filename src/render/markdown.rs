@@ -3,56 +3,121 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag};
 
+/// A stretch of the source text to wrap in `<mark class="fuente" id="…">` (a figure's sentence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    pub id: String,
+}
+
 /// Render Markdown, demoting headings by `demote` levels so the text nests under the page's own
-/// headings (the page already has the `<h1>`).
-pub fn to_html(markdown: &str, demote: usize) -> String {
+/// headings (the page already has the `<h1>`), and marking the given source ranges.
+pub fn to_html(markdown: &str, demote: usize, marks: &[Mark]) -> String {
+    let mut marks: Vec<&Mark> = marks.iter().collect();
+    marks.sort_by_key(|m| (m.start, m.end));
+    marks.dedup_by(|a, b| a.id == b.id);
+    let mut opened: Vec<bool> = vec![false; marks.len()];
+    let mut events: Vec<Event> = Vec::new();
     let parser = Parser::new_ext(
         markdown,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     )
-    .map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: shift(level, demote),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
-            Event::End(pulldown_cmark::TagEnd::Heading(shift(level, demote)))
-        }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        other => other,
-    });
+    .into_offset_iter();
+    for (event, range) in parser {
+        let event = match event {
+            // Text that maps byte for byte onto the source can carry marks.
+            Event::Text(text) if range.len() == text.len() && !marks.is_empty() => {
+                push_marked(&text, range.start, &marks, &mut opened, &mut events);
+                continue;
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: shift(level, demote),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+                Event::End(pulldown_cmark::TagEnd::Heading(shift(level, demote)))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        events.push(event);
+    }
     let mut html = String::with_capacity(markdown.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut html, parser);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Split one text event at the marks that overlap it. The `id` goes on a mark's first piece
+/// only, so a sentence broken by emphasis still has a single anchor.
+fn push_marked<'a>(
+    text: &str,
+    offset: usize,
+    marks: &[&Mark],
+    opened: &mut [bool],
+    out: &mut Vec<Event<'a>>,
+) {
+    let end = offset + text.len();
+    let mut at = offset;
+    for (k, m) in marks.iter().enumerate() {
+        if m.end <= at || m.start >= end {
+            continue;
+        }
+        let (s, e) = (m.start.max(at), m.end.min(end));
+        if !text.is_char_boundary(s - offset) || !text.is_char_boundary(e - offset) {
+            continue;
+        }
+        if s > at {
+            out.push(Event::Text(CowStr::from(
+                text[at - offset..s - offset].to_string(),
+            )));
+        }
+        let open = if opened[k] {
+            "<mark class=\"fuente\">".to_string()
+        } else {
+            opened[k] = true;
+            // ids are generated by us ("fuente-123"), never from the text
+            format!("<mark class=\"fuente\" id=\"{}\">", m.id)
+        };
+        out.push(Event::InlineHtml(CowStr::from(open)));
+        out.push(Event::Text(CowStr::from(
+            text[s - offset..e - offset].to_string(),
+        )));
+        out.push(Event::InlineHtml(CowStr::Borrowed("</mark>")));
+        at = e;
+    }
+    if at < end {
+        out.push(Event::Text(CowStr::from(text[at - offset..].to_string())));
+    }
 }
 
 fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
@@ -82,7 +147,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let html = to_html("Hola <script>alert(1)</script> y <b>negrita</b>", 0);
+        let html = to_html("Hola <script>alert(1)</script> y <b>negrita</b>", 0, &[]);
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("&lt;b&gt;negrita&lt;/b&gt;"));
@@ -93,6 +158,7 @@ mod tests {
         let html = to_html(
             "[a](javascript:alert(1)) [b](https://imss.gob.mx) [c](../x/)",
             0,
+            &[],
         );
         assert!(html.contains(r##"<a href="#">a</a>"##));
         assert!(html.contains(r#"href="https://imss.gob.mx""#));
@@ -101,7 +167,51 @@ mod tests {
 
     #[test]
     fn headings_are_demoted() {
-        assert_eq!(to_html("# Título", 2).trim(), "<h3>Título</h3>");
-        assert_eq!(to_html("###### Seis", 2).trim(), "<h6>Seis</h6>");
+        assert_eq!(to_html("# Título", 2, &[]).trim(), "<h3>Título</h3>");
+        assert_eq!(to_html("###### Seis", 2, &[]).trim(), "<h6>Seis</h6>");
+    }
+
+    #[test]
+    fn marks_wrap_sentences_with_one_anchor() {
+        let md = "Uno. Se hicieron **153** cirugías en total. Dos.";
+        let start = md.find("Se hicieron").unwrap();
+        let end = md.find("total.").unwrap() + "total.".len();
+        let html = to_html(
+            md,
+            0,
+            &[Mark {
+                start,
+                end,
+                id: "fuente-9".into(),
+            }],
+        );
+        assert_eq!(html.matches("id=\"fuente-9\"").count(), 1, "{html}");
+        assert!(
+            html.starts_with("<p>Uno. <mark class=\"fuente\" id=\"fuente-9\">Se hicieron </mark>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<strong><mark class=\"fuente\">153</mark></strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<mark class=\"fuente\"> cirugías en total.</mark> Dos."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn marks_do_not_let_markup_through() {
+        let md = "Texto <b>malo</b> con 12 cifras.";
+        let html = to_html(
+            md,
+            0,
+            &[Mark {
+                start: 0,
+                end: md.len(),
+                id: "fuente-0".into(),
+            }],
+        );
+        assert!(!html.contains("<b>"), "{html}");
     }
 }

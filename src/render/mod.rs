@@ -415,7 +415,10 @@ fn bulletins(r: &mut Renderer) {
                 .collect::<Vec<_>>(),
         );
         ctx.insert("reports", &reports);
-        ctx.insert("text_html", &markdown::to_html(&b.text, 2));
+        ctx.insert(
+            "text_html",
+            &markdown::to_html(&b.text, 2, &source_marks(b)),
+        );
         let prev = bi
             .checked_sub(1)
             .map(|i| bulletin_summary(&site.bulletins[i]).link);
@@ -430,6 +433,20 @@ fn bulletins(r: &mut Renderer) {
             ctx,
         );
     }
+}
+
+/// The sentences that state the bulletin's figures, to be marked and anchored in its text.
+fn source_marks(b: &crate::model::Bulletin) -> Vec<markdown::Mark> {
+    b.reports
+        .iter()
+        .flat_map(|r| r.figures.iter())
+        .filter_map(|f| f.source)
+        .map(|m| markdown::Mark {
+            start: m.sentence.0,
+            end: m.sentence.1,
+            id: m.anchor(),
+        })
+        .collect()
 }
 
 fn metrics(r: &mut Renderer) {
@@ -477,6 +494,7 @@ fn metrics(r: &mut Renderer) {
     #[derive(Serialize)]
     struct Observation {
         value: String,
+        source: Option<String>,
         per_day: Option<String>,
         period: String,
         days: Option<i64>,
@@ -497,6 +515,7 @@ fn metrics(r: &mut Renderer) {
                 let fv = &rv.figures[o.figure];
                 Observation {
                     value: fv.value.clone(),
+                    source: fv.source.clone(),
                     per_day: fv.per_day.clone(),
                     period: rv.period.clone(),
                     days: rv.days,

@@ -17,6 +17,8 @@ pub struct Link {
 pub struct FigureView {
     pub metric: Link,
     pub value: String,
+    /// The sentence in the bulletin text that states it (relative to the site root).
+    pub source: Option<String>,
     pub per_day: Option<String>,
     pub unit: String,
     pub note: Option<String>,
@@ -186,6 +188,9 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> Repo
                     href: metric_href(site, f.metric),
                 },
                 value: value_text(f.value, f.qualifier),
+                source: f
+                    .source
+                    .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
                 per_day: per_day_text(f, r).filter(|_| m.per_day),
                 unit: m.unit.clone(),
                 note: f.note.clone(),

@@ -2,6 +2,7 @@
 //! stated in the text) and turn them into the typed `model::Content`. Every problem is
 //! collected, located and given a hint; errors stop the build, warnings do not.
 
+pub mod provenance;
 pub mod spanish_numbers;
 
 use std::collections::HashMap;
@@ -598,14 +599,20 @@ fn report(
             }
             values.extend(c.value.other_values.iter());
         }
-        for v in values {
+        let source = provenance::locate(&text.text, numbers, fig.value.value.as_f64(), &m.label);
+        for (k, v) in values.into_iter().enumerate() {
             if v.value.scale > m.decimals {
                 diags.push(
                     f.error(pos(v), format!("`{}` counts whole {}; this value has decimals", m.id, m.unit))
                         .with_hint("declare `decimals:` on the metric in metrics.yaml if the source gives decimals"),
                 );
             }
-            if !spanish_numbers::states(numbers, v.value.as_f64()) {
+            let stated = if k == 0 {
+                source.is_some()
+            } else {
+                spanish_numbers::states(numbers, v.value.as_f64())
+            };
+            if !stated {
                 diags.push(
                     f.warning(pos(v), format!(
                         "{} ({}) is not stated in the bulletin text {}",
@@ -625,6 +632,7 @@ fn report(
                 other_values: c.value.other_values.iter().map(|v| v.value).collect(),
                 note: c.value.note.value.trim().to_string(),
             }),
+            source,
         });
     }
     check_sums(f, &figures, &spans, refs.metrics, diags);
