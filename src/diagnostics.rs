@@ -175,15 +175,73 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// `--strict`: every warning becomes an error.
+    pub fn strict(mut self) -> Self {
+        for d in &mut self.0 {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+
+    /// Machine-readable form for editors and CI (`check --format json`).
+    pub fn to_json(&self) -> serde_json::Value {
+        let items: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                    "path": d.path.to_string_lossy(),
+                    "line": d.pos.line,
+                    "column": d.pos.col,
+                    "message": d.message,
+                    "hint": d.hint,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "errors": self.errors().count(),
+            "warnings": self.warnings().count(),
+            "diagnostics": items,
+        })
+    }
+}
+
+/// Grouped by file: a header with the file's counts, then each problem with its snippet.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}\n")?;
+        let mut i = 0;
+        while i < self.0.len() {
+            let path = &self.0[i].path;
+            let group: Vec<&Diagnostic> =
+                self.0[i..].iter().take_while(|d| &d.path == path).collect();
+            let errors = group
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let warnings = group.len() - errors;
+            writeln!(f, "── {} ({})", path.display(), counts(errors, warnings))?;
+            for d in &group {
+                writeln!(f, "{d}\n")?;
+            }
+            i += group.len();
         }
-        let errors = self.errors().count();
-        let warnings = self.warnings().count();
-        write!(f, "{errors} error(s), {warnings} warning(s)")
+        write!(
+            f,
+            "{}",
+            counts(self.errors().count(), self.warnings().count())
+        )
     }
+}
+
+fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// The nearest candidates to a misspelt name, for "did you mean" hints.

@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod validate;
 pub mod write;
 
@@ -59,8 +60,19 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
     })
 }
 
+/// Choices that change what counts as success.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Warnings are errors: nothing is built unless the content is clean.
+    pub strict: bool,
+}
+
 /// `check`, then write the site into `out`, replacing a previous build only on success.
 pub fn build(root: &Path, out: &Path) -> Result<Outcome, Diagnostics> {
+    build_with(root, out, &Options::default())
+}
+
+pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
     let refuse = |e: write::WriteError| {
         let mut d = Diagnostics::default();
         d.push(Diagnostic::file_error(out, e.to_string()));
@@ -68,6 +80,9 @@ pub fn build(root: &Path, out: &Path) -> Result<Outcome, Diagnostics> {
     };
     write::check_output_dir(root, out).map_err(refuse)?;
     let outcome = check(root)?;
+    if options.strict && !outcome.diagnostics.is_empty() {
+        return Err(outcome.diagnostics.strict());
+    }
     write::write_site(out, &outcome.files).map_err(refuse)?;
     Ok(outcome)
 }

@@ -1,9 +1,10 @@
 //! The `cifras` command: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use cifras::diagnostics::Diagnostics;
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -25,57 +26,125 @@ enum Command {
     Build {
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Treat warnings as errors: build nothing unless the content is clean.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check everything a build does (templates included) without writing anything.
-    Check,
+    Check {
+        /// Treat warnings as errors (exit 1 if there are any).
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: `text` for people, `json` for editors and CI.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create new content from a commented template.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Scaffold content/bulletins/<SLUG>.yaml and <SLUG>.md (never overwrites).
+    Bulletin { slug: String },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Build { output } => {
+    match &cli.command {
+        Command::Build { output, strict } => {
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
-            cifras::build(&cli.root, &out).map(|o| (o, Some(out)))
-        }
-        Command::Check => cifras::check(&cli.root).map(|o| (o, None)),
-    };
-    // Messages name files relative to the project; prefix --root so editors can open them.
-    let located = |mut d: cifras::diagnostics::Diagnostics| {
-        if cli.root != std::path::Path::new(".") {
-            for diag in &mut d.0 {
-                if diag.path.is_relative() && !diag.path.starts_with(&cli.root) {
-                    diag.path = cli.root.join(&diag.path);
+            let options = cifras::Options { strict: *strict };
+            match cifras::build_with(&cli.root, &out, &options) {
+                Ok(outcome) => {
+                    if !outcome.diagnostics.is_empty() {
+                        eprintln!("{}\n", located(outcome.diagnostics, &cli.root));
+                    }
+                    println!(
+                        "Built {} files from {} bulletins ({} figures) into {}",
+                        outcome.files.len(),
+                        outcome.bulletins,
+                        outcome.figures,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprintln!("{}", located(diags, &cli.root));
+                    eprintln!("Nothing was written; {} is unchanged.", out.display());
+                    ExitCode::FAILURE
                 }
             }
         }
-        d
-    };
-    match result {
-        Ok((outcome, out)) => {
-            if !outcome.diagnostics.is_empty() {
-                eprintln!("{}\n", located(outcome.diagnostics));
+        Command::Check { strict, format } => {
+            let (diags, ok, summary) = match cifras::check(&cli.root) {
+                Ok(o) => {
+                    let summary = format!(
+                        "{} bulletins, {} figures, {} files would be written",
+                        o.bulletins,
+                        o.figures,
+                        o.files.len()
+                    );
+                    (o.diagnostics, true, summary)
+                }
+                Err(d) => (d, false, String::new()),
+            };
+            let diags = if *strict { diags.strict() } else { diags };
+            let ok = ok && !diags.has_errors();
+            let diags = located(diags, &cli.root);
+            match format {
+                Format::Json => println!("{}", diags.to_json()),
+                Format::Text => {
+                    if !diags.is_empty() {
+                        eprintln!("{diags}");
+                    }
+                    if ok {
+                        println!("OK: {summary}");
+                    }
+                }
             }
-            match out {
-                Some(out) => println!(
-                    "Built {} files from {} bulletins ({} figures) into {}",
-                    outcome.files.len(),
-                    outcome.bulletins,
-                    outcome.figures,
-                    out.display()
-                ),
-                None => println!(
-                    "OK: {} bulletins, {} figures, {} files would be written",
-                    outcome.bulletins,
-                    outcome.figures,
-                    outcome.files.len()
-                ),
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
             }
-            ExitCode::SUCCESS
         }
-        Err(diags) => {
-            eprintln!("{}", located(diags));
-            eprintln!("Nothing was written.");
-            ExitCode::FAILURE
+        Command::New {
+            what: New::Bulletin { slug },
+        } => match cifras::scaffold::new_bulletin(&cli.root, slug) {
+            Ok([yaml, md]) => {
+                println!(
+                    "Created {} and {}.\nPaste the bulletin's text into the .md, fill in the .yaml, then run `cifras check`.",
+                    yaml.display(),
+                    md.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Messages name files relative to the project; prefix --root so editors can open them.
+fn located(mut d: Diagnostics, root: &Path) -> Diagnostics {
+    if root != Path::new(".") {
+        for diag in &mut d.0 {
+            if diag.path.is_relative() && !diag.path.starts_with(root) {
+                diag.path = root.join(&diag.path);
+            }
         }
     }
+    d
 }

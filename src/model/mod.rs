@@ -73,7 +73,7 @@ pub struct Report {
     pub figures: Vec<Figure>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     /// An interval of days, both ends included. `year_stated` is false when the bulletin gives
     /// only day and month and the year comes from context.

@@ -697,7 +697,19 @@ fn methodology(r: &mut Renderer) {
         .flat_map(|b| b.reports.iter())
         .filter(|rep| !rep.period.year_stated())
         .count();
+    let all: Vec<ObsRef> = site.all_observations().collect();
+    let traced = all
+        .iter()
+        .filter(|o| site.figure(**o).source.is_some())
+        .count();
+    let qualified = all
+        .iter()
+        .filter(|o| site.figure(**o).qualifier.is_some())
+        .count();
     let mut ctx = Context::new();
+    ctx.insert("figure_count", &all.len());
+    ctx.insert("traced", &traced);
+    ctx.insert("qualified", &qualified);
     ctx.insert("conflicts", &conflicts);
     ctx.insert("undated", &undated);
     ctx.insert("inferred_years", &inferred_years);

@@ -16,6 +16,8 @@ use crate::model::{
 
 /// Years a figure's dates may plausibly fall in (IMSS was founded in 1943).
 const YEARS: std::ops::RangeInclusive<i32> = 1943..=2100;
+/// The longest period a bulletin figure may cover: ten years.
+const MAX_PERIOD_DAYS: i64 = 3653;
 
 pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
     let mut diags = Diagnostics::default();
@@ -420,6 +422,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         }
         reports.push(report(f, r, pub_date, refs, &numbers, &b.text, diags));
     }
+    duplicate_observations(f, &y.reports, &reports, refs, diags);
     if reports.is_empty() {
         diags.push(
             f.warning(
@@ -476,6 +479,13 @@ fn period(
                         format!("the period ends ({e}) before it starts ({s})"),
                     )
                     .with_hint("swap `start` and `end`"),
+                );
+                Period::Unstated
+            }
+            (Some(s), Some(e)) if crate::model::date::days_between(s, e) > MAX_PERIOD_DAYS => {
+                diags.push(
+                    f.error(pos(p), format!("a period of {} days is implausible for a bulletin", crate::model::date::days_between(s, e)))
+                        .with_hint(format!("periods longer than {MAX_PERIOD_DAYS} days are almost always a typo in a year; check `start` and `end`")),
                 );
                 Period::Unstated
             }
@@ -644,6 +654,40 @@ fn report(
         scope,
         note: r.note.as_ref().map(|n| n.value.trim().to_string()),
         figures,
+    }
+}
+
+/// The same metric over the same period and scope, in two reports of one bulletin, is the same
+/// observation recorded twice (the same slip within one report is caught in `report`).
+fn duplicate_observations(
+    f: &SourceFile,
+    specs: &[schema::ReportSpec],
+    reports: &[Report],
+    refs: &Refs,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<(usize, Period, Vec<usize>), (usize, &str)> = HashMap::new();
+    for (ri, (spec, rep)) in specs.iter().zip(reports).enumerate() {
+        let mut scope = rep.scope.clone();
+        scope.sort_unstable();
+        for fig in &spec.figures {
+            let Some(&metric) = refs.metric_ids.get(fig.metric.value.as_str()) else {
+                continue; // already reported as unknown
+            };
+            match seen.get(&(metric, rep.period, scope.clone())) {
+                Some(&(first, first_id)) if first != ri => diags.push(
+                    f.error(
+                        pos(&fig.metric),
+                        format!("`{}` repeats a figure of report `{first_id}`: same period and scope", fig.metric.value),
+                    )
+                    .with_hint("record each figure once; if the bulletin gives two values, keep one and list the other under `conflict`"),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert((metric, rep.period, scope.clone()), (ri, spec.id.value.as_str()));
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,94 @@
+//! `cifras new bulletin <slug>`: a commented starting point for a new bulletin, so a maintainer
+//! fills in fields instead of remembering them. Never overwrites.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::validate::is_url_slug;
+
+const YAML: &str = r#"# Data for one bulletin. Every field is explained; delete the comments when you are done.
+# Check with `cifras check`: it names the file, line and fix for anything wrong.
+
+# The headline, exactly as the bulletin prints it.
+title: "Título del boletín"
+# Optional line printed above the headline (antetítulo); null when there is none.
+kicker: null
+# The bulletin's own number, e.g. "154/2022"; null when it has none.
+number: null
+# Publication date as YYYY-MM-DD, e.g. 2022-03-30. When the bulletin states no date keep null
+# and explain in date_note what the text does say; never guess a date.
+date: null
+date_note: "El boletín no indica fecha de publicación."
+source:
+  # The file the text was taken from (optional).
+  seed: null
+  publisher: "Instituto Mexicano del Seguro Social (IMSS)"
+  # Link to the original, or null.
+  url: null
+# Places the bulletin mentions, by id from content/places.yaml.
+places: []
+# Free keywords (lowercase-with-hyphens).
+tags: []
+# Anything a reader should know about the source (rounded figures, inconsistencies, ...).
+notes: []
+# One report per set of figures that share a period and a scope. Example:
+#
+#   - id: jornada-10-12-sep            # unique in this file; lowercase-with-hyphens
+#     title: "7ª Jornada Nacional"
+#     kind: event                      # cumulative | event | stock | target
+#     period: { start: 2021-09-10, end: 2021-09-12 }
+#                                      # add `year_stated: false` when the year comes from context;
+#                                      # a stock uses `period: { as_of: 2022-03-30 }` or no period
+#     scope: [nacional]                # where the figures apply (ids from places.yaml)
+#     note: null
+#     figures:                         # metric ids from content/metrics.yaml; digits only
+#       - { metric: surgeries, value: 2537 }
+#       - { metric: rehabilitation.patients, value: 177000, qualifier: more_than }  # "más de"
+#       - metric: surgeries
+#         value: 475725
+#         conflict:                    # when the bulletin itself gives another value
+#           other_values: [475275]
+#           note: "El resumen dice 475 mil 275; el cuerpo, 475 mil 725."
+reports: []
+"#;
+
+const MARKDOWN: &str = "# Título del boletín\n\n- Primera viñeta del boletín.\n\nTexto del boletín, un párrafo por línea. Copie las cifras tal como están escritas.\n";
+
+/// Create `content/bulletins/<slug>.yaml` and `.md` under `root`; returns the two paths.
+pub fn new_bulletin(root: &Path, slug: &str) -> Result<[PathBuf; 2], String> {
+    if !is_url_slug(slug) {
+        return Err(format!(
+            "`{slug}` is not a valid slug: use lowercase letters a-z, digits and single hyphens, e.g. `jornada-24-26-septiembre`"
+        ));
+    }
+    let dir = root.join("content").join("bulletins");
+    if !root.join("content").is_dir() {
+        return Err(format!(
+            "no content/ folder in {}: run cifras from the project folder or pass --root",
+            root.display()
+        ));
+    }
+    let yaml = dir.join(format!("{slug}.yaml"));
+    let md = dir.join(format!("{slug}.md"));
+    for p in [&yaml, &md] {
+        if p.exists() {
+            return Err(format!(
+                "{} already exists; choose another slug or edit it",
+                p.display()
+            ));
+        }
+    }
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // create_new: never overwrite, even if the file appeared since the check above
+    for (path, text) in [(&yaml, YAML), (&md, MARKDOWN)] {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        f.write_all(text.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok([yaml, md])
+}
