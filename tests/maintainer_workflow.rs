@@ -49,7 +49,13 @@ fn cifras(root: &Path, args: &[&str]) -> (i32, String, String) {
 
 fn line_of(root: &Path, rel: &str, needle: &str) -> u32 {
     let text = fs::read_to_string(root.join(rel)).unwrap();
-    text.lines().position(|l| l.contains(needle)).unwrap() as u32 + 1
+    // the last occurrence: for a duplicate, that is where the error is
+    text.lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in {rel}")) as u32
+        + 1
 }
 
 #[test]
@@ -247,4 +253,195 @@ fn check_renders_templates_and_locates_their_errors() {
     let d = diags.errors().next().unwrap();
     assert_eq!(d.path, Path::new("templates/404.html"), "{d}");
     assert!(d.message.contains("missing_variable"), "{d}");
+}
+
+/// Edit the bundled content once and expect exactly one error, at `needle`'s line in `rel`.
+fn expect_one_error(
+    edits: &[(&str, &str, &str)],
+    rel: &str,
+    needle: &str,
+    message: &str,
+    hint: &str,
+) {
+    let (_tmp, root) = project();
+    for (file, from, to) in edits {
+        edit(&root, file, from, to);
+    }
+    let diags = cifras::check(&root).unwrap_err();
+    let errors: Vec<_> = diags.errors().collect();
+    assert_eq!(errors.len(), 1, "{diags}");
+    let d = errors[0];
+    assert_eq!(d.path, Path::new(rel), "{d}");
+    assert_eq!(d.pos.line, line_of(&root, rel, needle), "{d}");
+    assert!(d.message.contains(message), "{d}");
+    assert!(d.hint.as_deref().unwrap_or("").contains(hint), "{d}");
+}
+
+const METRICS: &str = "content/metrics.yaml";
+const PLACES: &str = "content/places.yaml";
+const B004: &str = "content/bulletins/imss-154-2022-recuperacion-servicios.yaml";
+
+#[test]
+fn decimals_need_a_declaration() {
+    expect_one_error(
+        &[(B001, "value: 956 }", "value: 956.5 }")],
+        B001,
+        "value: 956.5",
+        "`transplants` counts whole trasplantes; this value has decimals",
+        "declare `decimals:`",
+    );
+}
+
+#[test]
+fn years_outside_plausible_bounds() {
+    expect_one_error(
+        &[(B004, "date: 2022-03-30", "date: 2202-03-30")],
+        B004,
+        "date: 2202-03-30",
+        "year 2202 is implausible",
+        "between 1943 and 2100",
+    );
+}
+
+#[test]
+fn a_period_cannot_end_after_the_bulletin() {
+    expect_one_error(
+        &[(
+            B004,
+            "period: { start: 2022-01-01, end: 2022-03-30 }",
+            "period: { start: 2022-01-01, end: 2022-04-30 }",
+        )],
+        B004,
+        "end: 2022-04-30",
+        "the period ends on 2022-04-30, after the bulletin's date 2022-03-30",
+        "a bulletin reports the past",
+    );
+}
+
+#[test]
+fn a_stock_has_no_start_and_end() {
+    expect_one_error(
+        &[(B004, "kind: stock\n    period: { as_of: 2022-03-30 }\n    scope: [nacional]\n    note: \"«Actualmente»", "kind: stock\n    period: { start: 2022-03-01, end: 2022-03-30 }\n    scope: [nacional]\n    note: \"«Actualmente»")],
+        B004,
+        "period: { start: 2022-03-01",
+        "this period does not fit a `stock` report",
+        "use `as_of`",
+    );
+}
+
+#[test]
+fn metric_ids_and_slugs_are_unique() {
+    expect_one_error(
+        &[(
+            METRICS,
+            "slug: trasplantes-corazon",
+            "slug: trasplantes-rinon",
+        )],
+        METRICS,
+        "slug: trasplantes-rinon",
+        "slug `trasplantes-rinon` is used twice",
+        "also on line",
+    );
+}
+
+#[test]
+fn unknown_parent_metric() {
+    expect_one_error(
+        &[(
+            METRICS,
+            "parent: transplants\n    definition: \"Trasplantes de corazón.\"",
+            "parent: transplant\n    definition: \"Trasplantes de corazón.\"",
+        )],
+        METRICS,
+        "parent: transplant",
+        "unknown parent metric `transplant`",
+        "did you mean `transplants`",
+    );
+}
+
+#[test]
+fn place_ids_are_unique_and_states_are_states() {
+    expect_one_error(
+        &[(
+            PLACES,
+            "    state: sonora\n",
+            "    state: sonora\n  - id: colima\n    name: \"Colima bis\"\n    kind: state\n",
+        )],
+        PLACES,
+        "id: colima",
+        "place id `colima` is defined twice",
+        "first definition",
+    );
+    expect_one_error(
+        &[(
+            PLACES,
+            "state: veracruz\n\n  - id: umae",
+            "state: veracruz-sur\n\n  - id: umae",
+        )],
+        PLACES,
+        "state: veracruz-sur",
+        "`veracruz-sur` is not a place of kind `state`",
+        "",
+    );
+}
+
+#[test]
+fn parts_given_without_all_siblings_cannot_exceed_the_total() {
+    expect_one_error(
+        &[
+            (B001, "value: 956 }", "value: 900 }"),
+            (
+                B001,
+                "      - { metric: transplants.heart, value: 10 }\n",
+                "",
+            ),
+        ],
+        B001,
+        "metric: transplants, value: 900",
+        "`transplants` is 900 but its parts",
+        "record it under `conflict`",
+    );
+}
+
+#[test]
+fn empty_scope_and_unknown_bulletin_place() {
+    expect_one_error(
+        &[(
+            B004,
+            "places:\n  - nacional\n  - puebla",
+            "places:\n  - nacional\n  - pueblaa",
+        )],
+        B004,
+        "  - pueblaa",
+        "unknown place `pueblaa`",
+        "did you mean `puebla`",
+    );
+    expect_one_error(
+        &[(
+            B004,
+            "scope: [nacional]\n    note: \"«Actualmente»",
+            "scope: []\n    note: \"«Actualmente»",
+        )],
+        B004,
+        "scope: []",
+        "the scope is empty",
+        "scope: [nacional]",
+    );
+}
+
+#[test]
+fn build_refuses_to_overwrite_the_project_or_its_content() {
+    let (_tmp, root) = project();
+    for target in [root.clone(), root.join("content")] {
+        let (code, _, stderr) = cifras(&root, &["build", "--output", target.to_str().unwrap()]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains("refusing to write the site into"),
+            "{stderr}"
+        );
+    }
+    assert!(
+        root.join("content/site.yaml").is_file(),
+        "nothing was deleted"
+    );
 }

@@ -23,6 +23,9 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = site(src, &mut diags);
     let metrics = metrics(src, &mut diags);
+    // A broken catalogue (e.g. an unknown parent) would make every total look wrong: report the
+    // catalogue and skip the checks that depend on its structure.
+    let catalogue_ok = !diags.has_errors();
     let places = places(src, &mut diags);
     let metric_ids: HashMap<&str, usize> = metrics
         .iter()
@@ -35,6 +38,7 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
     let refs = Refs {
+        catalogue_ok,
         metrics: &metrics,
         metric_ids,
         place_ids,
@@ -54,6 +58,7 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
 }
 
 struct Refs<'a> {
+    catalogue_ok: bool,
     metrics: &'a [Metric],
     metric_ids: HashMap<&'a str, usize>,
     place_ids: HashMap<&'a str, usize>,
@@ -645,7 +650,9 @@ fn report(
             source,
         });
     }
-    check_sums(f, &figures, &spans, refs.metrics, diags);
+    if refs.catalogue_ok {
+        check_sums(f, &figures, &spans, refs.metrics, diags);
+    }
     Report {
         id: r.id.value.clone(),
         title: r.title.value.trim().to_string(),

@@ -1,0 +1,50 @@
+//! The whole in-memory pipeline on an arbitrary bulletin: YAML and Markdown separated by the
+//! first NUL byte, against the bundled catalogues. Anything may fail; nothing may panic or hang.
+#![no_main]
+
+use std::path::Path;
+
+use cifras::diagnostics::SourceFile;
+use cifras::load::{parse_str, BulletinSource, Loaded, Sources};
+use libfuzzer_sys::fuzz_target;
+
+const SITE: &str = include_str!("../../content/site.yaml");
+const METRICS: &str = include_str!("../../content/metrics.yaml");
+const PLACES: &str = include_str!("../../content/places.yaml");
+
+fn loaded<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Loaded<T> {
+    Loaded {
+        file: SourceFile::new(name, text),
+        data: parse_str(text).expect("bundled catalogues parse"),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (yaml, md) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &b""[..]),
+    };
+    let (Ok(yaml), Ok(md)) = (std::str::from_utf8(yaml), std::str::from_utf8(md)) else {
+        return;
+    };
+    let Ok(bulletin) = parse_str::<cifras::load::schema::BulletinFile>(yaml) else {
+        return;
+    };
+    let sources = Sources {
+        site: loaded("content/site.yaml", SITE),
+        metrics: loaded("content/metrics.yaml", METRICS),
+        places: loaded("content/places.yaml", PLACES),
+        bulletins: vec![BulletinSource {
+            slug: "fuzz".into(),
+            yaml: Loaded { file: SourceFile::new("content/bulletins/fuzz.yaml", yaml), data: bulletin },
+            text: SourceFile::new("content/bulletins/fuzz.md", md),
+        }],
+    };
+    let (content, diagnostics) = cifras::validate::validate(&sources);
+    let _ = diagnostics.to_string();
+    if let Some(content) = content {
+        let site = cifras::model::Site::new(content);
+        let tera = cifras::render::templates(Path::new("/nonexistent")).expect("built-in templates");
+        let _ = cifras::render::render(&site, &tera, Path::new("/nonexistent"));
+    }
+});

@@ -1,0 +1,18 @@
+//! The Spanish-number reader and the sentence finder on arbitrary text.
+#![no_main]
+
+use cifras::validate::{provenance, spanish_numbers};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let found = spanish_numbers::find_numbers(text);
+    for f in &found {
+        assert!(f.start < f.end && f.end <= text.len(), "range inside the text");
+        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+        let (s, e) = provenance::sentence_around(text, f.start, f.end);
+        assert!(s <= f.start && f.end <= e && e <= text.len(), "the sentence holds the number");
+        let _ = &text[s..e];
+        let m = provenance::locate(text, &found, f.value, "Cirugías de prueba");
+        assert!(m.is_some(), "a found value can be located");
+    }
+});
