@@ -34,13 +34,31 @@ pub struct Outcome {
 
 /// Load, validate, model, chart and render the project at `root`, in memory.
 pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
+    check_with(root, &Options::default())
+}
+
+pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
     let (sources, mut diags) = load::load(root)?;
     let (content, found) = validate::validate(&sources);
     diags.extend(found);
-    let content = match content {
+    if let Some(url) = &options.base_url {
+        if !validate::is_base_url(url) {
+            diags.push(
+                Diagnostic::file_error(
+                    Path::new("--base-url"),
+                    format!("`{url}` is not an absolute URL ending in `/`"),
+                )
+                .with_hint("for GitHub Pages write e.g. `https://OWNER.github.io/REPO/`"),
+            );
+        }
+    }
+    let mut content = match content {
         Some(c) if !diags.has_errors() => c,
         _ => return Err(diags.sorted()),
     };
+    if let Some(url) = &options.base_url {
+        content.config.base_url = url.clone();
+    }
     let site = model::Site::new(content);
     let tera = render::templates(root).map_err(|d| {
         let mut all = diags.clone();
@@ -65,6 +83,8 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 pub struct Options {
     /// Warnings are errors: nothing is built unless the content is clean.
     pub strict: bool,
+    /// Overrides `base_url` from `content/site.yaml` (e.g. for a preview deploy).
+    pub base_url: Option<String>,
 }
 
 /// `check`, then write the site into `out`, replacing a previous build only on success.
@@ -79,7 +99,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let outcome = check(root)?;
+    let outcome = check_with(root, options)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }

@@ -29,6 +29,10 @@ enum Command {
         /// Treat warnings as errors: build nothing unless the content is clean.
         #[arg(long)]
         strict: bool,
+        /// Publish under this URL instead of `base_url` in content/site.yaml,
+        /// e.g. https://OWNER.github.io/REPO/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check everything a build does (templates included) without writing anything.
     Check {
@@ -61,9 +65,16 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Build { output, strict } => {
+        Command::Build {
+            output,
+            strict,
+            base_url,
+        } => {
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
-            let options = cifras::Options { strict: *strict };
+            let options = cifras::Options {
+                strict: *strict,
+                base_url: base_url.clone(),
+            };
             match cifras::build_with(&cli.root, &out, &options) {
                 Ok(outcome) => {
                     if !outcome.diagnostics.is_empty() {

@@ -843,11 +843,26 @@ fn script_in_title_and_text_is_escaped() {
         }
         pages += 1;
         let text = String::from_utf8_lossy(&bytes).to_lowercase();
-        assert!(
-            !text.contains("<script"),
+        // The only script elements allowed are the generator's own JSON-LD blocks, and the
+        // data inside them cannot open or close a tag.
+        let scripts = text.matches("<script").count();
+        let json_ld = text
+            .matches("<script type=\"application/ld+json\">")
+            .count();
+        assert_eq!(
+            scripts,
+            json_ld,
             "{} contains a raw <script>",
             path.display()
         );
+        for block in text.split("<script type=\"application/ld+json\">").skip(1) {
+            let json = &block[..block.find("</script>").unwrap()];
+            assert!(
+                !json.contains('<'),
+                "{}: markup inside JSON-LD",
+                path.display()
+            );
+        }
         if text.contains("&lt;script&gt;") {
             escaped += 1;
         }

@@ -91,7 +91,11 @@ fn builds_without_warnings_and_with_every_page() {
         "404.html",
         "datos/cifras.csv",
         "datos/cifras.json",
-        "static/style.css",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        ".nojekyll",
+        "tarjetas/sitio.png",
     ] {
         assert!(out.join(page).is_file(), "{page}");
     }

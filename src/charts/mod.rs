@@ -8,18 +8,20 @@
 use std::sync::Once;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
+
+mod bars;
+pub mod card;
 
 /// The CSS font list written into the SVG. It doubles as the key under which the bundled font is
 /// registered, so text is measured with DejaVu Sans and browsers fall back to look-alikes.
 const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
+/// The bold face under its own name, for raster cards (the bitmap backend draws the family's
+/// regular face whatever the style asks).
+const FONT_BOLD_FAMILY: &str = "DejaVu Sans Bold";
 static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 const WIDTH: u32 = 680;
-const PAD: i32 = 16;
-/// Line height of bar labels, in px.
-const LINE: i32 = 17;
 const TEXT: RGBColor = RGBColor(0x1f, 0x23, 0x28);
 const MUTED: RGBColor = RGBColor(0x4a, 0x51, 0x5a);
 /// Okabe–Ito blue and vermillion: distinguishable with every common colour-vision deficiency.
@@ -31,7 +33,9 @@ fn register_fonts() {
     ONCE.call_once(|| {
         // The fonts are compiled in; failure would mean a corrupt repository file.
         let ok = plotters::style::register_font(FONT, FontStyle::Normal, FONT_REGULAR).is_ok()
-            && plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD).is_ok();
+            && plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD).is_ok()
+            && plotters::style::register_font(FONT_BOLD_FAMILY, FontStyle::Normal, FONT_BOLD)
+                .is_ok();
         debug_assert!(ok, "bundled chart fonts failed to load");
     });
 }
@@ -65,156 +69,23 @@ pub struct Bar {
 /// Draw the chart. Returns a standalone `<svg>` element.
 pub fn bar_chart(chart: &BarChart) -> String {
     register_fonts();
-    // plotters writes font-size = size / 1.24 into the SVG: these give 14, 13 and 17 px text.
-    let label_style = TextStyle::from((FONT, 17.4).into_font()).color(&TEXT);
-    let value_style = TextStyle::from((FONT, 17.4).into_font()).color(&TEXT);
-    let title_style = TextStyle::from((FONT, 21).into_font().style(FontStyle::Bold)).color(&TEXT);
-    let small_style = TextStyle::from((FONT, 16).into_font()).color(&MUTED);
-
-    // Measure, then lay out: label column, bar column, value column.
-    let width = WIDTH as i32;
-    let measure = |text: &str, style: &TextStyle| -> i32 {
-        plotters::style::FontDesc::new(
-            FontFamily::Name(FONT),
-            style.font.get_size(),
-            style.font.get_style(),
-        )
-        .box_size(text)
-        .map(|(w, _)| w as i32)
-        .unwrap_or((text.chars().count() * 8) as i32)
-    };
-    let max_label = (width as f64 * 0.40) as i32;
-    let wrapped: Vec<Vec<String>> = chart
-        .bars
-        .iter()
-        .map(|b| wrap(&b.label, max_label, |t| measure(t, &label_style)))
-        .collect();
-    let label_w = wrapped
-        .iter()
-        .flatten()
-        .map(|l| measure(l, &label_style))
-        .max()
-        .unwrap_or(0)
-        .min(max_label);
-    let title_lines = wrap(&chart.title, width - 2 * PAD, |t| measure(t, &title_style));
-    let subtitle_lines = wrap(&chart.subtitle, width - 2 * PAD, |t| {
-        measure(t, &small_style)
-    });
-    // Numbered caveats, then the source, under the bars.
-    let mut notes: Vec<String> = Vec::new();
-    let value_labels: Vec<String> = chart
-        .bars
-        .iter()
-        .map(|b| match &b.footnote {
-            Some(n) => {
-                notes.push(format!("({}) {n}", notes.len() + 1));
-                format!("{} ({})", b.value_label, notes.len())
-            }
-            None => b.value_label.clone(),
-        })
-        .collect();
-    notes.push(chart.source.clone());
-    let source_lines: Vec<String> = notes
-        .iter()
-        .flat_map(|n| wrap(n, width - 2 * PAD, |t| measure(t, &small_style)))
-        .collect();
-
-    let header = PAD + title_lines.len() as i32 * 23 + subtitle_lines.len() as i32 * 18 + 12;
-    let rows: Vec<i32> = wrapped
-        .iter()
-        .map(|lines| (lines.len() as i32 * LINE + 12).max(32))
-        .collect();
-    let body: i32 = rows.iter().sum();
-    let height = header + body + 12 + source_lines.len() as i32 * 18 + PAD;
-
-    let bar_x0 = PAD + label_w + 10;
-    // Scale so that every bar plus its value label fits: the longest bar is not always the
-    // one with the longest label (a conflict note can be long).
-    let avail = (width - PAD - bar_x0) as f64;
-    let px_per_unit = chart
-        .bars
-        .iter()
-        .zip(&value_labels)
-        .filter(|(b, _)| b.value > 0.0)
-        .map(|(b, l)| ((avail - measure(l, &value_style) as f64 - 8.0).max(40.0)) / b.value)
-        .fold(f64::INFINITY, f64::min);
-
+    let layout = bars::Layout::new(
+        chart,
+        &bars::Style {
+            width: WIDTH as i32,
+            scale: 1.0,
+            heading: true,
+        },
+    );
     let mut svg = String::new();
     {
-        let backend = SVGBackend::with_string(&mut svg, (WIDTH, height as u32));
-        let root = backend.into_drawing_area();
-        // Drawing into a String cannot fail; errors would only come from fonts, handled above.
+        let root =
+            SVGBackend::with_string(&mut svg, (WIDTH, layout.height as u32)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let mut y = PAD;
-        for line in &title_lines {
-            let _ = root.draw_text(
-                line,
-                &title_style.pos(Anchor::new(HPos::Left, VPos::Top)),
-                (PAD, y),
-            );
-            y += 22;
-        }
-        for line in &subtitle_lines {
-            let _ = root.draw_text(
-                line,
-                &small_style.pos(Anchor::new(HPos::Left, VPos::Top)),
-                (PAD, y),
-            );
-            y += 16;
-        }
-        y = header;
-        for (((bar, lines), row), value_label) in chart
-            .bars
-            .iter()
-            .zip(&wrapped)
-            .zip(&rows)
-            .zip(&value_labels)
-        {
-            let mid = y + row / 2;
-            let text_top = mid - (lines.len() as i32 * LINE) / 2;
-            for (k, line) in lines.iter().enumerate() {
-                let _ = root.draw_text(
-                    line,
-                    &label_style.pos(Anchor::new(HPos::Right, VPos::Top)),
-                    (bar_x0 - 10, text_top + k as i32 * LINE + 1),
-                );
-            }
-            let len = if px_per_unit.is_finite() {
-                (bar.value * px_per_unit).round() as i32
-            } else {
-                0
-            };
-            // Keep a sliver for non-zero values so a bar never vanishes entirely.
-            let len = if bar.value > 0.0 { len.max(2) } else { 0 };
-            let color = if bar.footnote.is_some() { BAR_ALT } else { BAR };
-            let _ = root.draw(&Rectangle::new(
-                [(bar_x0, mid - 9), (bar_x0 + len, mid + 9)],
-                color.filled(),
-            ));
-            let _ = root.draw_text(
-                value_label,
-                &value_style.pos(Anchor::new(HPos::Left, VPos::Center)),
-                (bar_x0 + len + 6, mid),
-            );
-            y += row;
-        }
-        // Baseline at zero.
-        let _ = root.draw(&PathElement::new(
-            vec![(bar_x0, header - 4), (bar_x0, header + body + 4)],
-            MUTED.stroke_width(1),
-        ));
-        y = header + body + 12;
-        for line in &source_lines {
-            let _ = root.draw_text(
-                line,
-                &small_style.pos(Anchor::new(HPos::Left, VPos::Top)),
-                (PAD, y),
-            );
-            y += 16;
-        }
+        layout.draw(&root);
         let _ = root.present();
     }
-    accessible(&svg, chart, height)
+    accessible(&svg, chart, layout.height)
 }
 
 /// Swap plotters' fixed-size `<svg>` header for a scalable, labelled one.

@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod markdown;
+pub mod publish;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -12,8 +13,9 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::charts::card::{self, Body, Card};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Group, ObsRef, Site};
+use crate::model::{Date, Group, ObsRef, Site};
 use views::*;
 
 /// One output file, its path relative to the output root.
@@ -47,7 +49,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
 ];
 
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+];
 
 /// Load the templates: compiled-in defaults, overridden by `<root>/templates/*.html`.
 pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
@@ -138,37 +143,81 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
     site_view: SiteView<'a>,
+    /// Static file name -> content-hashed output path, for templates (`assets["style.css"]`).
+    assets: BTreeMap<String, String>,
+    /// "30 de marzo de 2022": when the data was last updated.
+    updated: Option<String>,
+    sitemap: Vec<(String, Option<Date>)>,
     out: Vec<OutputFile>,
     diags: Diagnostics,
 }
 
+/// What a page says about itself: for `<head>`, social cards and the sitemap.
+struct Meta<'m> {
+    title: &'m str,
+    description: String,
+    section: &'m str,
+    /// The page's social card, relative to the site root; the site's card when `None`.
+    card: Option<String>,
+    jsonld: Option<serde_json::Value>,
+    lastmod: Option<Date>,
+}
+
+impl<'m> Meta<'m> {
+    fn new(title: &'m str, description: impl Into<String>, section: &'m str) -> Self {
+        Meta {
+            title,
+            description: description.into(),
+            section,
+            card: None,
+            jsonld: None,
+            lastmod: None,
+        }
+    }
+}
+
+/// The site-wide social card, used by pages without their own.
+const SITE_CARD: &str = "tarjetas/sitio.png";
+
 impl Renderer<'_> {
     /// Render `template` to `<dir>/index.html` (or `dir` itself when it ends in `.html`).
-    fn page(&mut self, dir: &str, template: &str, title: &str, section: &str, mut ctx: Context) {
+    fn page(&mut self, dir: &str, template: &str, meta: Meta, mut ctx: Context) {
         let path = if dir.ends_with(".html") {
             dir.to_string()
         } else {
             format!("{dir}index.html")
         };
+        let base = &self.site.config.base_url;
         // Relative links work under any sub-path; the 404 page is served at arbitrary depths,
         // so it links absolutely.
         let root = if path == "404.html" {
-            self.site.config.base_url.clone()
+            base.clone()
         } else {
-            "../".repeat(path.matches('/').count())
+            match path.matches('/').count() {
+                0 => "./".to_string(),
+                depth => "../".repeat(depth),
+            }
         };
         ctx.insert("root", &root);
         ctx.insert("site", &self.site_view);
-        ctx.insert("page_title", title);
-        ctx.insert("section", section);
+        ctx.insert("assets", &self.assets);
+        ctx.insert("updated", &self.updated);
+        ctx.insert("page_title", meta.title);
+        ctx.insert("description", &meta.description);
+        ctx.insert("section", meta.section);
         ctx.insert(
             "canonical",
-            &format!(
-                "{}{}",
-                self.site.config.base_url,
-                dir.trim_end_matches("404.html")
-            ),
+            &format!("{base}{}", dir.trim_end_matches("404.html")),
         );
+        ctx.insert(
+            "card",
+            &format!("{base}{}", meta.card.as_deref().unwrap_or(SITE_CARD)),
+        );
+        ctx.insert("jsonld", &meta.jsonld.as_ref().map(publish::json_ld));
+        if path != "404.html" {
+            let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
+            self.sitemap.push((dir.to_string(), lastmod));
+        }
         match self.tera.render(template, &ctx) {
             Ok(html) => self.out.push(OutputFile {
                 path,
@@ -186,6 +235,10 @@ impl Renderer<'_> {
             Ok(bytes) => self.out.push(OutputFile { path, bytes }),
             Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
         }
+    }
+
+    fn card(&mut self, path: &str, card: &Card) {
+        self.file(path.to_string(), card::png(card));
     }
 }
 
@@ -211,9 +264,13 @@ pub fn render(site: &Site, tera: &Tera, root: &Path) -> Result<Vec<OutputFile>, 
                 })
                 .collect(),
         },
+        assets: BTreeMap::new(),
+        updated: publish::last_updated(site).map(|d| d.long_es()),
+        sitemap: Vec::new(),
         out: Vec::new(),
         diags: Diagnostics::default(),
     };
+    static_files(&mut r, root);
     home(&mut r);
     bulletins(&mut r);
     metrics(&mut r);
@@ -223,11 +280,10 @@ pub fn render(site: &Site, tera: &Tera, root: &Path) -> Result<Vec<OutputFile>, 
     r.page(
         "404.html",
         "404.html",
-        "Página no encontrada",
-        "",
+        Meta::new("Página no encontrada", "La página que busca no existe.", ""),
         Context::new(),
     );
-    static_files(&mut r, root);
+    publishing(&mut r);
     if r.diags.has_errors() {
         return Err(r.diags);
     }
@@ -326,7 +382,32 @@ fn home(r: &mut Renderer) {
     ctx.insert("charts", &charts);
     ctx.insert("bulletins", &latest);
     ctx.insert("figure_count", &site.all_observations().count());
-    r.page("", "index.html", &site.config.title, "inicio", ctx);
+    let numbers: Vec<(String, String)> = headlines
+        .iter()
+        .map(|h| (h.value.clone(), h.label.clone()))
+        .collect();
+    r.card(
+        SITE_CARD,
+        &Card {
+            site: &site.config.title,
+            kicker: r
+                .updated
+                .as_ref()
+                .map_or_else(String::new, |d| format!("Datos al {d}")),
+            title: &site.config.description,
+            body: Body::Numbers(numbers),
+        },
+    );
+    r.page(
+        "",
+        "index.html",
+        Meta::new(
+            &site.config.title,
+            site.config.description.clone(),
+            "inicio",
+        ),
+        ctx,
+    );
 }
 
 /// Bars for every observation of the given metrics, grouped by report, oldest first.
@@ -386,11 +467,14 @@ fn bulletins(r: &mut Renderer) {
     let list: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
     let mut ctx = Context::new();
     ctx.insert("bulletins", &list);
+    let description = format!(
+        "Los {} boletines de prensa del IMSS del sitio, del más reciente al más antiguo, con sus cifras.",
+        site.bulletins.len()
+    );
     r.page(
         "boletines/",
         "bulletins.html",
-        "Boletines",
-        "boletines",
+        Meta::new("Boletines", description, "boletines"),
         ctx,
     );
 
@@ -425,13 +509,37 @@ fn bulletins(r: &mut Renderer) {
         let next = site.bulletins.get(bi + 1).map(|n| bulletin_summary(n).link);
         ctx.insert("newer", &prev);
         ctx.insert("older", &next);
-        r.page(
-            &bulletin_href(b),
-            "bulletin.html",
-            &b.title,
-            "boletines",
-            ctx,
+        let summary = bulletin_summary(b);
+        let card_path = format!("tarjetas/boletines/{}.png", b.slug);
+        let body = match reports.iter().flat_map(|r| r.charts.iter()).next() {
+            Some(c) => Body::Chart(&c.spec),
+            None => Body::Numbers(figure_numbers(&reports)),
+        };
+        r.card(
+            &card_path,
+            &Card {
+                site: &site.config.title,
+                kicker: format!("Boletín · {}", summary.date),
+                title: &b.title,
+                body,
+            },
         );
+        let description = format!(
+            "{}. {} cifras del IMSS{}, cada una con su periodo, lugar y la frase que la da.",
+            summary.date,
+            summary.figures,
+            summary
+                .periods
+                .first()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default()
+        );
+        let meta = Meta {
+            card: Some(card_path),
+            lastmod: b.sort_date(),
+            ..Meta::new(&b.title, description, "boletines")
+        };
+        r.page(&bulletin_href(b), "bulletin.html", meta, ctx);
     }
 }
 
@@ -486,8 +594,11 @@ fn metrics(r: &mut Renderer) {
     r.page(
         "indicadores/",
         "metrics.html",
-        "Indicadores",
-        "indicadores",
+        Meta::new(
+            "Indicadores",
+            "El catálogo de indicadores: consultas, cirugías, trasplantes, detecciones y más, con todas sus cifras en el tiempo.",
+            "indicadores",
+        ),
         ctx,
     );
 
@@ -550,13 +661,54 @@ fn metrics(r: &mut Renderer) {
         ctx.insert("observations", &observations);
         ctx.insert("chart", &chart);
         ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
-        r.page(
-            &metric_href(site, i),
-            "metric.html",
-            &m.label,
-            "indicadores",
-            ctx,
+        let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
+        let body = match &chart {
+            Some(c) if c.spec.bars.len() > 1 => Body::Chart(&c.spec),
+            _ => Body::Numbers(
+                observations
+                    .iter()
+                    .map(|o| (o.value.clone(), o.period.clone()))
+                    .collect(),
+            ),
+        };
+        r.card(
+            &card_path,
+            &Card {
+                site: &site.config.title,
+                kicker: format!("Indicador · {} cifras", observations.len()),
+                title: &m.label,
+                body,
+            },
         );
+        let obs = &site.by_metric[i];
+        let url = format!("{}{}", site.config.base_url, metric_href(site, i));
+        let csv = format!("{}datos/indicadores/{}.csv", site.config.base_url, m.slug);
+        let periods: Vec<&crate::model::Period> =
+            obs.iter().map(|o| &site.report(*o).period).collect();
+        let places: Vec<usize> = obs
+            .iter()
+            .flat_map(|o| site.report(*o).scope.iter().copied())
+            .collect();
+        let meta = Meta {
+            card: Some(card_path),
+            lastmod: obs
+                .iter()
+                .filter_map(|o| site.bulletins[o.bulletin].sort_date())
+                .max(),
+            jsonld: (!obs.is_empty()).then(|| {
+                publish::dataset(
+                    site,
+                    &m.label,
+                    &m.definition,
+                    &url,
+                    &[("text/csv", &csv)],
+                    &periods,
+                    &places,
+                )
+            }),
+            ..Meta::new(&m.label, m.definition.clone(), "indicadores")
+        };
+        r.page(&metric_href(site, i), "metric.html", meta, ctx);
         let csv = data::csv(site, site.by_metric[i].iter().copied());
         r.file(format!("datos/indicadores/{}.csv", m.slug), csv);
     }
@@ -593,7 +745,16 @@ fn places(r: &mut Renderer) {
         .collect();
     let mut ctx = Context::new();
     ctx.insert("places", &items);
-    r.page("lugares/", "places.html", "Lugares", "lugares", ctx);
+    r.page(
+        "lugares/",
+        "places.html",
+        Meta::new(
+            "Lugares",
+            "Entidades, Oficinas de Representación y unidades médicas del IMSS que nombran los boletines.",
+            "lugares",
+        ),
+        ctx,
+    );
 
     for (i, p) in site.places.iter().enumerate() {
         let reports: Vec<ReportView> = site.reports_by_place[i]
@@ -622,7 +783,18 @@ fn places(r: &mut Renderer) {
         ctx.insert("parts", &parts);
         ctx.insert("reports", &reports);
         ctx.insert("bulletins", &bulletins);
-        r.page(&place_href(site, i), "place.html", &p.name, "lugares", ctx);
+        let meta = Meta {
+            lastmod: site.reports_by_place[i]
+                .iter()
+                .filter_map(|&(b, _)| site.bulletins[b].sort_date())
+                .max(),
+            ..Meta::new(
+                &p.name,
+                format!("Cifras de los boletines del IMSS que abarcan {}.", p.name),
+                "lugares",
+            )
+        };
+        r.page(&place_href(site, i), "place.html", meta, ctx);
     }
 }
 
@@ -650,7 +822,34 @@ fn downloads(r: &mut Renderer) {
     let mut ctx = Context::new();
     ctx.insert("per_metric", &per_metric);
     ctx.insert("figure_count", &site.all_observations().count());
-    r.page("datos/", "data.html", "Datos", "datos", ctx);
+    let base = &site.config.base_url;
+    let (csv, json) = (
+        format!("{base}datos/cifras.csv"),
+        format!("{base}datos/cifras.json"),
+    );
+    let all: Vec<ObsRef> = site.all_observations().collect();
+    let periods: Vec<&crate::model::Period> = all.iter().map(|o| &site.report(*o).period).collect();
+    let places: Vec<usize> = all
+        .iter()
+        .flat_map(|o| site.report(*o).scope.iter().copied())
+        .collect();
+    let description = format!(
+        "Las {} cifras de los boletines del IMSS sobre la recuperación de servicios médicos, en CSV y JSON, una fila por cifra.",
+        all.len()
+    );
+    let meta = Meta {
+        jsonld: Some(publish::dataset(
+            site,
+            &site.config.title,
+            &description,
+            &format!("{base}datos/"),
+            &[("text/csv", &csv), ("application/json", &json)],
+            &periods,
+            &places,
+        )),
+        ..Meta::new("Datos", description.clone(), "datos")
+    };
+    r.page("datos/", "data.html", meta, ctx);
 }
 
 fn methodology(r: &mut Renderer) {
@@ -716,8 +915,11 @@ fn methodology(r: &mut Renderer) {
     r.page(
         "metodologia/",
         "methodology.html",
-        "Metodología y calidad de los datos",
-        "metodologia",
+        Meta::new(
+            "Metodología y calidad de los datos",
+            "Qué son las cifras, cómo se comparan periodos distintos, qué falta en la fuente y sus contradicciones.",
+            "metodologia",
+        ),
         ctx,
     );
 }
@@ -750,7 +952,35 @@ fn static_files(r: &mut Renderer, root: &Path) {
             }
         }
     }
+    // Content-hashed names: a new deploy never mixes with a cached old stylesheet.
     for (path, bytes) in files {
-        r.out.push(OutputFile { path, bytes });
+        let name = path.trim_start_matches("static/").to_string();
+        let hashed = format!("static/{}", publish::hashed_name(&name, &bytes));
+        r.assets.insert(name, hashed.clone());
+        r.out.push(OutputFile {
+            path: hashed,
+            bytes,
+        });
     }
+}
+
+/// Files for crawlers, feed readers and GitHub Pages.
+fn publishing(r: &mut Renderer) {
+    let base = r.site.config.base_url.clone();
+    let sitemap = publish::sitemap(&base, &r.sitemap);
+    r.file("sitemap.xml".into(), Ok(sitemap.into_bytes()));
+    r.file("feed.xml".into(), Ok(publish::atom(r.site).into_bytes()));
+    r.file("robots.txt".into(), Ok(publish::robots(&base).into_bytes()));
+    // GitHub Pages runs Jekyll unless told not to; the site is already built.
+    r.file(".nojekyll".into(), Ok(Vec::new()));
+}
+
+/// Up to three of a page's figures, for a social card without a chart.
+fn figure_numbers(reports: &[ReportView]) -> Vec<(String, String)> {
+    reports
+        .iter()
+        .flat_map(|r| r.figures.iter())
+        .take(3)
+        .map(|f| (f.value.clone(), f.metric.text.clone()))
+        .collect()
 }

@@ -33,6 +33,9 @@ pub struct ConflictView {
 
 #[derive(Serialize)]
 pub struct ChartView {
+    /// What was drawn, for reuse (social cards); templates use the fields below.
+    #[serde(skip)]
+    pub spec: BarChart,
     pub id: String,
     pub svg: String,
     pub caption: String,
@@ -302,6 +305,7 @@ fn group_slug(g: Group) -> &'static str {
 
 pub fn chart_view(chart: &BarChart) -> ChartView {
     ChartView {
+        spec: chart.clone(),
         id: chart.id.clone(),
         svg: charts::bar_chart(chart),
         caption: chart.title.clone(),

@@ -57,6 +57,13 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
     (content, diags)
 }
 
+/// A bulletin's text, read once for all its figures.
+struct Text<'a> {
+    file: &'a SourceFile,
+    numbers: &'a [spanish_numbers::Found],
+    sentences: &'a provenance::Sentences,
+}
+
 struct Refs<'a> {
     catalogue_ok: bool,
     metrics: &'a [Metric],
@@ -79,6 +86,16 @@ pub fn is_url_slug(s: &str) -> bool {
         })
 }
 
+/// An absolute http(s) URL ending in `/`, as every page URL is built by appending to it.
+pub fn is_base_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| r.len() > 1 && !r.starts_with('/'))
+        && url.ends_with('/')
+        && !url.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
+}
+
 const SLUG_HINT: &str =
     "use lowercase letters a-z, digits and single hyphens, e.g. `trasplantes-rinon`";
 
@@ -86,9 +103,7 @@ fn site(src: &Sources, diags: &mut Diagnostics) -> SiteConfig {
     let f = &src.site.file;
     let s = &src.site.data;
     let base = &s.base_url;
-    if !(base.value.starts_with("https://") || base.value.starts_with("http://"))
-        || !base.value.ends_with('/')
-    {
+    if !is_base_url(&base.value) {
         diags.push(
             f.error(
                 pos(base),
@@ -402,6 +417,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         .filter_map(|p| place_ref(f, p, refs, diags))
         .collect();
     let numbers = spanish_numbers::find_numbers(&b.text.text);
+    let sentences = provenance::Sentences::new(&b.text.text);
     let mut report_ids: HashMap<&str, u32> = HashMap::new();
     let mut reports = Vec::new();
     for r in &y.reports {
@@ -425,7 +441,12 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
                 )),
             );
         }
-        reports.push(report(f, r, pub_date, refs, &numbers, &b.text, diags));
+        let text = Text {
+            file: &b.text,
+            numbers: &numbers,
+            sentences: &sentences,
+        };
+        reports.push(report(f, r, pub_date, refs, &text, diags));
     }
     duplicate_observations(f, &y.reports, &reports, refs, diags);
     if reports.is_empty() {
@@ -563,8 +584,7 @@ fn report(
     r: &schema::ReportSpec,
     pub_date: Option<Date>,
     refs: &Refs,
-    numbers: &[spanish_numbers::Found],
-    text: &SourceFile,
+    text: &Text,
     diags: &mut Diagnostics,
 ) -> Report {
     let period = period(f, r, pub_date, diags);
@@ -614,7 +634,13 @@ fn report(
             }
             values.extend(c.value.other_values.iter());
         }
-        let source = provenance::locate(&text.text, numbers, fig.value.value.as_f64(), &m.label);
+        let source = provenance::locate(
+            &text.file.text,
+            text.sentences,
+            text.numbers,
+            fig.value.value.as_f64(),
+            &m.label,
+        );
         for (k, v) in values.into_iter().enumerate() {
             if v.value.scale > m.decimals {
                 diags.push(
@@ -625,13 +651,13 @@ fn report(
             let stated = if k == 0 {
                 source.is_some()
             } else {
-                spanish_numbers::states(numbers, v.value.as_f64())
+                spanish_numbers::states(text.numbers, v.value.as_f64())
             };
             if !stated {
                 diags.push(
                     f.warning(pos(v), format!(
                         "{} ({}) is not stated in the bulletin text {}",
-                        crate::model::format::number(v.value), m.id, text.path.display()
+                        crate::model::format::number(v.value), m.id, text.file.path.display()
                     ))
                     .with_hint("check the figure against the text; every figure must be traceable to the bulletin"),
                 );

@@ -1,0 +1,189 @@
+//! Social cards: 1200×630 PNG images for Open Graph and Twitter, showing a page's title and its
+//! headline chart (or headline numbers), drawn with plotters' bitmap backend and the bundled
+//! font, so they are identical on every machine.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
+
+use super::bars::{measure, Layout, Style};
+use super::{register_fonts, wrap, BarChart, BAR, FONT, FONT_BOLD_FAMILY, MUTED, TEXT};
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+const LEFT: i32 = 56;
+
+/// What a card shows under its title.
+pub enum Body<'a> {
+    Chart(&'a BarChart),
+    /// Up to three big numbers with their labels, for pages without a chart.
+    Numbers(Vec<(String, String)>),
+}
+
+pub struct Card<'a> {
+    /// Small line at the top: the site's name.
+    pub site: &'a str,
+    /// "Boletín · 30 de marzo de 2022", "Indicador".
+    pub kicker: String,
+    pub title: &'a str,
+    pub body: Body<'a>,
+}
+
+/// Render the card as PNG bytes.
+pub fn png(card: &Card) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let _ = root.draw(&Rectangle::new([(0, 0), (16, HEIGHT as i32)], BAR.filled()));
+        let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);
+        let big = TextStyle::from((FONT_BOLD_FAMILY, 44).into_font()).color(&TEXT);
+        let top_left = |s: &TextStyle<'static>| s.pos(Anchor::new(HPos::Left, VPos::Top));
+        let _ = root.draw_text(card.site, &top_left(&small), (LEFT, 36));
+        let _ = root.draw_text(&card.kicker, &top_left(&small), (LEFT, 72));
+        let width = WIDTH as i32 - LEFT - 48;
+        let mut lines = wrap(card.title, width, |t| measure(t, &big));
+        if lines.len() > 2 {
+            lines.truncate(2);
+            lines[1] = ellipsize(&format!("{} …", lines[1]), width, &big);
+        }
+        let mut y = 120;
+        for l in &lines {
+            let _ = root.draw_text(l, &top_left(&big), (LEFT, y));
+            y += 54;
+        }
+        y += 10;
+        let area = root
+            .clone()
+            .shrink((LEFT - 16, y), (WIDTH - LEFT as u32, HEIGHT - y as u32));
+        match &card.body {
+            Body::Chart(chart) => {
+                let line = ellipsize(&chart.title, width, &small);
+                let _ = root.draw_text(&line, &top_left(&small), (LEFT, y));
+                let y = y + 34;
+                let area = root
+                    .clone()
+                    .shrink((LEFT - 16, y), (WIDTH - LEFT as u32, HEIGHT - y as u32));
+                draw_fitting(&area, chart, HEIGHT as i32 - y)
+            }
+            Body::Numbers(numbers) => {
+                let value = TextStyle::from((FONT_BOLD_FAMILY, 64).into_font()).color(&BAR);
+                let col = (WIDTH as i32 - LEFT) / 3;
+                for (k, (v, label)) in numbers.iter().take(3).enumerate() {
+                    let x = 16 + k as i32 * col;
+                    let _ = area.draw_text(v, &top_left(&value), (x, 40));
+                    for (j, l) in wrap(label, col - 24, |t| measure(t, &small))
+                        .iter()
+                        .take(3)
+                        .enumerate()
+                    {
+                        let _ = area.draw_text(l, &top_left(&small), (x, 124 + j as i32 * 32));
+                    }
+                }
+            }
+        }
+        let _ = root.present();
+    }
+    encode(&pixels)
+}
+
+/// Shrink the text, then drop bars from the end, until the chart fits under the title. Dropped
+/// bars are said in the source line: a card never silently shows less than the page.
+fn draw_fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    chart: &BarChart,
+    space: i32,
+) {
+    let total = chart.bars.len();
+    let mut chart = chart.clone();
+    let source = chart.source.clone();
+    loop {
+        for scale in [1.5, 1.25, 1.0] {
+            let style = Style {
+                width: WIDTH as i32 - LEFT,
+                scale,
+                heading: false,
+            };
+            let layout = Layout::new(&chart, &style);
+            if layout.height <= space || (scale == 1.0 && chart.bars.len() <= 1) {
+                layout.draw(area);
+                return;
+            }
+        }
+        chart.bars.pop();
+        chart.source = format!(
+            "Se muestran {} de {total} cifras; todas están en el sitio. {source}",
+            chart.bars.len()
+        );
+    }
+}
+
+fn ellipsize(line: &str, width: i32, style: &TextStyle) -> String {
+    if measure(line, style) <= width {
+        return line.to_string();
+    }
+    let mut chars: Vec<char> = line.chars().collect();
+    while !chars.is_empty()
+        && measure(&format!("{}…", chars.iter().collect::<String>()), style) > width
+    {
+        chars.pop();
+    }
+    format!("{}…", chars.iter().collect::<String>().trim_end())
+}
+
+fn encode(rgb: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::Bar;
+
+    fn card_with(body: Body) -> Vec<u8> {
+        png(&Card {
+            site: "Cifras",
+            kicker: "Boletín · 30 de marzo de 2022".into(),
+            title:
+                "Un título largo que ocupa más de una línea en la tarjeta para comprobar el ajuste",
+            body,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn cards_are_1200_by_630_png_and_deterministic() {
+        let chart = BarChart {
+            id: "c".into(),
+            title: "t".into(),
+            subtitle: "s".into(),
+            source: "Fuente: IMSS".into(),
+            bars: (0..12)
+                .map(|i| Bar {
+                    label: format!("Barra {i}"),
+                    value: f64::from(i + 1),
+                    value_label: (i + 1).to_string(),
+                    footnote: None,
+                })
+                .collect(),
+        };
+        let a = card_with(Body::Chart(&chart));
+        assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
+        // IHDR: width and height, big-endian, right after the 8-byte signature and chunk header
+        assert_eq!(u32::from_be_bytes(a[16..20].try_into().unwrap()), 1200);
+        assert_eq!(u32::from_be_bytes(a[20..24].try_into().unwrap()), 630);
+        assert_eq!(a, card_with(Body::Chart(&chart)));
+        let numbers = card_with(Body::Numbers(vec![(
+            "1,800".into(),
+            "Camas reconvertidas".into(),
+        )]));
+        assert_ne!(a, numbers);
+    }
+}
