@@ -445,3 +445,35 @@ fn build_refuses_to_overwrite_the_project_or_its_content() {
         "nothing was deleted"
     );
 }
+
+#[test]
+fn markup_in_catalogue_labels_is_escaped_everywhere() {
+    let (_tmp, root) = project();
+    edit(
+        &root,
+        METRICS,
+        "label: \"Trasplantes de riñón\"",
+        "label: \"<script>alert('riñón')</script> <b>Riñón</b>\"",
+    );
+    edit(
+        &root,
+        PLACES,
+        "name: \"Jalisco\"",
+        "name: \"Jalisco <img src=x onerror=alert(1)>\"",
+    );
+    let outcome = cifras::check(&root).unwrap_or_else(|d| panic!("{d}"));
+    let mut seen = 0;
+    for f in &outcome.files {
+        if !(f.path.ends_with(".html") || f.path.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&f.bytes);
+        assert!(!text.contains("<script>alert"), "{}", f.path);
+        assert!(!text.contains("<b>Riñón"), "{}", f.path);
+        assert!(!text.contains("<img src=x"), "{}", f.path);
+        if text.contains("&lt;script&gt;alert") || text.contains("&lt;img src=x") {
+            seen += 1;
+        }
+    }
+    assert!(seen > 3, "the labels appear, escaped, on several pages");
+}

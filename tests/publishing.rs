@@ -381,7 +381,7 @@ fn pages_carry_social_cards_and_dataset_metadata() {
 
     for (page, downloads) in [
         ("datos/index.html", 2),
-        ("indicadores/trasplantes-rinon/index.html", 1),
+        ("indicadores/trasplantes-rinon/index.html", 2),
     ] {
         let html = fs::read_to_string(out.join(page)).unwrap();
         let json = html

@@ -106,8 +106,8 @@ pub fn csv(site: &Site, obs: impl Iterator<Item = ObsRef>) -> Result<Vec<u8>, St
     w.into_inner().map_err(|e| e.to_string())
 }
 
-pub fn json(site: &Site) -> Result<Vec<u8>, String> {
-    let rows: Vec<Row> = site.all_observations().map(|o| row(site, o)).collect();
+pub fn json(site: &Site, obs: impl Iterator<Item = ObsRef>) -> Result<Vec<u8>, String> {
+    let rows: Vec<Row> = obs.map(|o| row(site, o)).collect();
     let mut out = serde_json::to_vec_pretty(&rows).map_err(|e| e.to_string())?;
     out.push(b'\n');
     Ok(out)

@@ -661,6 +661,7 @@ fn metrics(r: &mut Renderer) {
         ctx.insert("observations", &observations);
         ctx.insert("chart", &chart);
         ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
+        ctx.insert("json", &format!("datos/indicadores/{}.json", m.slug));
         let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
         let body = match &chart {
             Some(c) if c.spec.bars.len() > 1 => Body::Chart(&c.spec),
@@ -683,6 +684,7 @@ fn metrics(r: &mut Renderer) {
         let obs = &site.by_metric[i];
         let url = format!("{}{}", site.config.base_url, metric_href(site, i));
         let csv = format!("{}datos/indicadores/{}.csv", site.config.base_url, m.slug);
+        let json = format!("{}datos/indicadores/{}.json", site.config.base_url, m.slug);
         let periods: Vec<&crate::model::Period> =
             obs.iter().map(|o| &site.report(*o).period).collect();
         let places: Vec<usize> = obs
@@ -701,7 +703,7 @@ fn metrics(r: &mut Renderer) {
                     &m.label,
                     &m.definition,
                     &url,
-                    &[("text/csv", &csv)],
+                    &[("text/csv", &csv), ("application/json", &json)],
                     &periods,
                     &places,
                 )
@@ -711,6 +713,8 @@ fn metrics(r: &mut Renderer) {
         r.page(&metric_href(site, i), "metric.html", meta, ctx);
         let csv = data::csv(site, site.by_metric[i].iter().copied());
         r.file(format!("datos/indicadores/{}.csv", m.slug), csv);
+        let json = data::json(site, site.by_metric[i].iter().copied());
+        r.file(format!("datos/indicadores/{}.json", m.slug), json);
     }
 }
 
@@ -804,7 +808,10 @@ fn downloads(r: &mut Renderer) {
         "datos/cifras.csv".into(),
         data::csv(site, site.all_observations()),
     );
-    r.file("datos/cifras.json".into(), data::json(site));
+    r.file(
+        "datos/cifras.json".into(),
+        data::json(site, site.all_observations()),
+    );
     let per_metric: Vec<(Link, usize)> = site
         .metrics
         .iter()
