@@ -38,6 +38,12 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
+    run(root, options, false)
+}
+
+/// The whole pipeline but `write`. Social-card pixels are drawn only for a build: nothing in
+/// the content can make them fail, and they are most of a check's time.
+fn run(root: &Path, options: &Options, draw_cards: bool) -> Result<Outcome, Diagnostics> {
     let (sources, mut diags) = load::load(root)?;
     let (content, found) = validate::validate(&sources);
     diags.extend(found);
@@ -65,7 +71,7 @@ pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics
         all.extend(d);
         all.sorted()
     })?;
-    let files = render::render(&site, &tera, root).map_err(|d| {
+    let files = render::render(&site, &tera, root, draw_cards).map_err(|d| {
         let mut all = diags.clone();
         all.extend(d);
         all.sorted()
@@ -99,7 +105,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let outcome = check_with(root, options)?;
+    let outcome = run(root, options, true)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }

@@ -118,7 +118,9 @@ fn seed_figures_appear_on_the_right_pages() {
         "inicio-balance-1-abr-12-sep-trasplantes",
     ] {
         assert!(
-            home.contains(&format!("aria-labelledby=\"grafica-{id}-title grafica-{id}-desc\"")),
+            home.contains(&format!(
+                "aria-labelledby=\"grafica-{id}-title grafica-{id}-desc\""
+            )),
             "chart {id}"
         );
     }

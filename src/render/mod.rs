@@ -148,6 +148,7 @@ struct Renderer<'a> {
     /// "30 de marzo de 2022": when the data was last updated.
     updated: Option<String>,
     sitemap: Vec<(String, Option<Date>)>,
+    draw_cards: bool,
     out: Vec<OutputFile>,
     diags: Diagnostics,
 }
@@ -238,12 +239,22 @@ impl Renderer<'_> {
     }
 
     fn card(&mut self, path: &str, card: &Card) {
-        self.file(path.to_string(), card::png(card));
+        let png = if self.draw_cards {
+            card::png(card)
+        } else {
+            Ok(Vec::new()) // `check`: the file is listed, its pixels are not drawn
+        };
+        self.file(path.to_string(), png);
     }
 }
 
 /// Render the whole site. Templates are exercised here, so `check` runs this too.
-pub fn render(site: &Site, tera: &Tera, root: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render(
+    site: &Site,
+    tera: &Tera,
+    root: &Path,
+    draw_cards: bool,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let c = &site.config;
     let mut r = Renderer {
         site,
@@ -267,6 +278,7 @@ pub fn render(site: &Site, tera: &Tera, root: &Path) -> Result<Vec<OutputFile>, 
         assets: BTreeMap::new(),
         updated: publish::last_updated(site).map(|d| d.long_es()),
         sitemap: Vec::new(),
+        draw_cards,
         out: Vec::new(),
         diags: Diagnostics::default(),
     };
