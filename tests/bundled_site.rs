@@ -115,7 +115,9 @@ fn seed_figures_appear_on_the_right_pages() {
     for id in [
         "inicio-consultas",
         "inicio-cirugias",
-        "inicio-balance-1-abr-12-sep-trasplantes",
+        "imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes",
+        "inicio-jornadas-cirugias",
+        "inicio-jornadas-consultas",
     ] {
         assert!(
             home.contains(&format!(
@@ -306,12 +308,13 @@ fn every_chart_has_a_table_with_the_same_numbers() {
         "boletines/imss-jornadas-recuperacion-servicios/index.html",
     );
     let figure = b001
-        .split("<figure class=\"chart-figure\" id=\"grafica-balance-1-abr-12-sep-trasplantes\">")
+        .split("<figure class=\"chart-figure\" id=\"grafica-imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes\">")
         .nth(1)
         .unwrap();
     let figure = &figure[..figure.find("</figure>").unwrap()];
-    // five organs: five bars (plus the background rect) and five table rows
-    assert_eq!(figure.matches("<rect").count(), 6);
+    // five organs: five bars (plus the background rect) in each of the two layouts, and five
+    // table rows
+    assert_eq!(figure.matches("<rect").count(), 2 * 6);
     assert_eq!(figure.matches("<tr><th scope=\"row\">").count(), 5);
     for (organ, n) in [
         ("riñón", "442"),

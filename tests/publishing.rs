@@ -225,9 +225,13 @@ fn sitemap_lists_every_page_with_dates_from_the_data() {
     let urls: Vec<_> = root.children().filter(|n| n.is_element()).collect();
     let pages = walk(&out)
         .into_iter()
-        .filter(|p| p.ends_with("index.html"))
+        .filter(|p| p.ends_with("index.html") && !p.starts_with("graficas/"))
         .count();
-    assert_eq!(urls.len(), pages);
+    assert_eq!(
+        urls.len(),
+        pages,
+        "every page but the chart embeds (noindex) is listed"
+    );
     for u in &urls {
         assert_eq!(u.tag_name().name(), "url");
         let loc = u
@@ -350,6 +354,14 @@ fn pages_carry_social_cards_and_dataset_metadata() {
             html.contains("<meta name=\"description\" content=\""),
             "{page}"
         );
+        if page.starts_with("graficas/") {
+            // embed pages are the chart alone, meant for an iframe, not for sharing
+            assert!(
+                html.contains("<meta name=\"robots\" content=\"noindex\">"),
+                "{page}"
+            );
+            continue;
+        }
         assert!(
             html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"),
             "{page}"

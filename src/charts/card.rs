@@ -84,7 +84,7 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
         }
         let _ = root.present();
     }
-    encode(&pixels)
+    encode(&pixels, WIDTH, HEIGHT)
 }
 
 /// Shrink the text, then drop bars from the end, until the chart fits under the title. Dropped
@@ -103,6 +103,7 @@ fn draw_fitting<DB: DrawingBackend>(
                 width: WIDTH as i32 - LEFT,
                 scale,
                 heading: false,
+                narrow: false,
             };
             let layout = Layout::new(&chart, &style);
             if layout.height <= space || (scale == 1.0 && chart.bars.len() <= 1) {
@@ -131,9 +132,9 @@ fn ellipsize(line: &str, width: i32, style: &TextStyle) -> String {
     format!("{}…", chars.iter().collect::<String>().trim_end())
 }
 
-fn encode(rgb: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
@@ -162,6 +163,7 @@ mod tests {
     fn cards_are_1200_by_630_png_and_deterministic() {
         let chart = BarChart {
             id: "c".into(),
+            kind: crate::charts::Kind::Bars,
             title: "t".into(),
             subtitle: "s".into(),
             source: "Fuente: IMSS".into(),
@@ -169,6 +171,7 @@ mod tests {
                 .map(|i| Bar {
                     label: format!("Barra {i}"),
                     value: f64::from(i + 1),
+                    span: None,
                     value_label: (i + 1).to_string(),
                     footnote: None,
                 })

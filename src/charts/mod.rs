@@ -12,6 +12,8 @@ use plotters::prelude::*;
 mod bars;
 pub mod card;
 
+use crate::model::Date;
+
 /// The CSS font list written into the SVG. It doubles as the key under which the bundled font is
 /// registered, so text is measured with DejaVu Sans and browsers fall back to look-alikes.
 const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
@@ -22,6 +24,8 @@ static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf")
 static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 const WIDTH: u32 = 680;
+/// The phone layout's width: a 360 px screen shows it at full size.
+const NARROW: u32 = 360;
 const TEXT: RGBColor = RGBColor(0x1f, 0x23, 0x28);
 const MUTED: RGBColor = RGBColor(0x4a, 0x51, 0x5a);
 /// Okabe–Ito blue and vermillion: distinguishable with every common colour-vision deficiency.
@@ -40,12 +44,14 @@ fn register_fonts() {
     });
 }
 
-/// A horizontal bar chart: one labelled bar per value, the value written at the bar's end, so
-/// even a bar too short to see still states its number.
+/// A chart: labelled horizontal bars (values compared by length) or a timeline (each value
+/// drawn over its period). Every value is also written out, so even a bar too short to see
+/// still states its number.
 #[derive(Debug, Clone)]
 pub struct BarChart {
-    /// Unique within the page; used for the `aria-labelledby` ids.
+    /// Unique across the site: names the chart's downloads and embed page, and its `aria` ids.
     pub id: String,
+    pub kind: Kind,
     pub title: String,
     /// What is shown: period, scope, kind of figure.
     pub subtitle: String,
@@ -54,10 +60,22 @@ pub struct BarChart {
     pub bars: Vec<Bar>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Bars,
+    /// A shared time axis from `from` to `to` (both days included).
+    Timeline {
+        from: Date,
+        to: Date,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
+    /// For a timeline: the period the value covers (rows without one show only their value).
+    pub span: Option<(Date, Date)>,
     /// The value as the reader should see it, e.g. "6,552,794" or "más de 177,000".
     pub value_label: String,
     /// A caveat (e.g. the source states another value). The bar is drawn in the second colour,
@@ -66,46 +84,76 @@ pub struct Bar {
     pub footnote: Option<String>,
 }
 
-/// Draw the chart. Returns a standalone `<svg>` element.
-pub fn bar_chart(chart: &BarChart) -> String {
+/// Draw the chart as a standalone `<svg>` element: 680 units wide, or 360 for the phone layout
+/// (labels above bars), which gets its own `aria` ids so both can sit in one page.
+pub fn svg(chart: &BarChart, narrow: bool) -> String {
     register_fonts();
+    let width = if narrow { NARROW } else { WIDTH };
     let layout = bars::Layout::new(
         chart,
         &bars::Style {
-            width: WIDTH as i32,
+            width: width as i32,
             scale: 1.0,
             heading: true,
+            narrow,
         },
     );
     let mut svg = String::new();
     {
         let root =
-            SVGBackend::with_string(&mut svg, (WIDTH, layout.height as u32)).into_drawing_area();
+            SVGBackend::with_string(&mut svg, (width, layout.height as u32)).into_drawing_area();
         let _ = root.fill(&WHITE);
         layout.draw(&root);
         let _ = root.present();
     }
-    accessible(&svg, chart, layout.height)
-}
-
-/// Swap plotters' fixed-size `<svg>` header for a scalable, labelled one.
-fn accessible(svg: &str, chart: &BarChart, height: i32) -> String {
     let body = svg.split_once('>').map_or("", |(_, rest)| rest);
-    let desc = describe(chart);
+    // ids must be XML names (no leading digit): report ids such as "7a-jornada" are not
+    let id = escape(&format!(
+        "grafica-{}{}",
+        chart.id,
+        if narrow { "-estrecha" } else { "" }
+    ));
     format!(
         concat!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" "#,
-            r#"aria-labelledby="{id}-title {id}-desc" class="chart">"#,
+            r#"aria-labelledby="{id}-title {id}-desc" class="chart{class}">"#,
             "\n<title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>{body}"
         ),
-        w = WIDTH,
-        h = height,
-        // ids must be XML names (no leading digit): report ids such as "7a-jornada" are not
-        id = escape(&format!("grafica-{}", chart.id)),
+        w = width,
+        h = layout.height,
+        id = id,
+        class = if narrow {
+            " chart-narrow"
+        } else {
+            " chart-wide"
+        },
         title = escape(&chart.title),
-        desc = escape(&desc),
+        desc = escape(&describe(chart)),
         body = body
     )
+}
+
+/// The page chart at twice the size, as PNG, for pasting into documents.
+pub fn png(chart: &BarChart) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let width = WIDTH * 2;
+    let layout = bars::Layout::new(
+        chart,
+        &bars::Style {
+            width: width as i32,
+            scale: 2.0,
+            heading: true,
+            narrow: false,
+        },
+    );
+    let height = layout.height as u32;
+    let mut pixels = vec![255u8; (width * height * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        layout.draw(&root);
+        let _ = root.present();
+    }
+    card::encode(&pixels, width, height)
 }
 
 /// The numbers in words, for screen readers: "Consultas de especialidad: 6,552,794; …".
@@ -118,7 +166,12 @@ fn describe(chart: &BarChart) -> String {
             None => format!("{}: {}", b.label, b.value_label),
         })
         .collect();
-    format!("{}. {}. {}", chart.subtitle, items.join("; "), chart.source)
+    format!(
+        "{}. {}. {}",
+        chart.subtitle.trim_end_matches('.'),
+        items.join("; "),
+        chart.source
+    )
 }
 
 pub fn escape(s: &str) -> String {
@@ -166,6 +219,7 @@ mod tests {
     fn sample() -> BarChart {
         BarChart {
             id: "c1".into(),
+            kind: Kind::Bars,
             title: "Trasplantes por órgano".into(),
             subtitle: "Acumulado nacional, 1 abr–12 sep 2021".into(),
             source: "Fuente: IMSS, boletín sin número".into(),
@@ -174,6 +228,7 @@ mod tests {
                 .map(|(l, v)| Bar {
                     label: l.to_string(),
                     value: *v,
+                    span: None,
                     value_label: format!("{v}"),
                     footnote: None,
                 })
@@ -183,7 +238,7 @@ mod tests {
 
     #[test]
     fn svg_is_accessible_scalable_and_escaped() {
-        let svg = bar_chart(&sample());
+        let svg = svg(&sample(), false);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 680 "));
         assert!(svg.contains(r#"role="img" aria-labelledby="grafica-c1-title grafica-c1-desc""#));
         assert!(svg.contains("<title id=\"grafica-c1-title\">Trasplantes por órgano</title>"));
@@ -199,10 +254,53 @@ mod tests {
 
     #[test]
     fn one_bar_per_value_and_deterministic() {
-        let svg = bar_chart(&sample());
-        // one background rect plus one per bar
-        assert_eq!(svg.matches("<rect").count(), 1 + 3);
-        assert_eq!(svg, bar_chart(&sample()));
+        for narrow in [false, true] {
+            let svg = svg(&sample(), narrow);
+            // one background rect plus one per bar
+            assert_eq!(svg.matches("<rect").count(), 1 + 3);
+            assert_eq!(svg, super::svg(&sample(), narrow));
+        }
+        let narrow = svg(&sample(), true);
+        assert!(narrow.contains("viewBox=\"0 0 360 "));
+        assert!(
+            narrow.contains("aria-labelledby=\"grafica-c1-estrecha-title"),
+            "unique ids"
+        );
+    }
+
+    #[test]
+    fn timelines_place_marks_by_date() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let mut chart = sample();
+        chart.kind = Kind::Timeline {
+            from: d("2021-01-01"),
+            to: d("2021-12-31"),
+        };
+        chart.bars[0].span = Some((d("2021-01-01"), d("2021-06-30")));
+        chart.bars[1].span = Some((d("2021-07-01"), d("2021-12-31")));
+        chart.bars[2].span = None; // no period: value only, no mark
+        let svg = svg(&chart, false);
+        let rects: Vec<(i32, i32)> = svg
+            .match_indices("<rect x=\"")
+            .skip(1) // background
+            .map(|(i, _)| {
+                let attr = |name: &str| -> i32 {
+                    let at = svg[i..].find(&format!(" {name}=\"")).unwrap() + i + name.len() + 3;
+                    svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+                };
+                (attr("x"), attr("width"))
+            })
+            .collect();
+        assert_eq!(rects.len(), 2, "{svg}");
+        // the two halves of the year meet: the second starts where the first ends
+        assert!(
+            (rects[0].0 + rects[0].1 - rects[1].0).abs() <= 1,
+            "{rects:?}"
+        );
+        // widths proportional to the days covered: 181 and 184
+        let per_day = (rects[0].1 as f64 / 181.0, rects[1].1 as f64 / 184.0);
+        assert!((per_day.0 - per_day.1).abs() < 0.01, "{rects:?}");
+        assert!(svg.contains("\njul 2021\n"), "month ticks: {svg}");
     }
 
     #[test]

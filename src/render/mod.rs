@@ -2,6 +2,7 @@
 //! Tera (1.x, autoescape on); the defaults are compiled in, and a project's own `templates/` and
 //! `static/` files override them by name.
 
+pub mod charts;
 pub mod data;
 pub mod markdown;
 pub mod publish;
@@ -16,6 +17,7 @@ use tera::{Context, Tera};
 use crate::charts::card::{self, Body, Card};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Date, Group, ObsRef, Site};
+use charts::ChartView;
 use views::*;
 
 /// One output file, its path relative to the output root.
@@ -47,6 +49,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/methodology.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
@@ -148,6 +151,8 @@ struct Renderer<'a> {
     /// "30 de marzo de 2022": when the data was last updated.
     updated: Option<String>,
     sitemap: Vec<(String, Option<Date>)>,
+    /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
+    charts: BTreeMap<String, (ChartView, String)>,
     draw_cards: bool,
     out: Vec<OutputFile>,
     diags: Diagnostics,
@@ -215,7 +220,7 @@ impl Renderer<'_> {
             &format!("{base}{}", meta.card.as_deref().unwrap_or(SITE_CARD)),
         );
         ctx.insert("jsonld", &meta.jsonld.as_ref().map(publish::json_ld));
-        if path != "404.html" {
+        if path != "404.html" && meta.section != "grafica" {
             let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
             self.sitemap.push((dir.to_string(), lastmod));
         }
@@ -236,6 +241,13 @@ impl Renderer<'_> {
             Ok(bytes) => self.out.push(OutputFile { path, bytes }),
             Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
         }
+    }
+
+    /// Remember a chart for its downloads and embed page (the first page showing it owns it).
+    fn register(&mut self, chart: &ChartView, page: &str) {
+        self.charts
+            .entry(chart.id.clone())
+            .or_insert_with(|| (chart.clone(), page.to_string()));
     }
 
     fn card(&mut self, path: &str, card: &Card) {
@@ -278,6 +290,7 @@ pub fn render(
         assets: BTreeMap::new(),
         updated: publish::last_updated(site).map(|d| d.long_es()),
         sitemap: Vec::new(),
+        charts: BTreeMap::new(),
         draw_cards,
         out: Vec::new(),
         diags: Diagnostics::default(),
@@ -295,6 +308,7 @@ pub fn render(
         Meta::new("Página no encontrada", "La página que busca no existe.", ""),
         Context::new(),
     );
+    chart_files(&mut r);
     publishing(&mut r);
     if r.diags.has_errors() {
         return Err(r.diags);
@@ -341,7 +355,7 @@ fn home(r: &mut Renderer) {
                 kind: kind_label(rep.kind),
                 metric_href: metric_href(site, m),
                 bulletin: bulletin_link(b),
-                conflict: figure_bar(String::new(), f).footnote,
+                conflict: charts::figure_bar(String::new(), f, &rep.period).footnote,
             })
         })
         .collect();
@@ -352,7 +366,7 @@ fn home(r: &mut Renderer) {
         .iter()
         .filter_map(|id| site.metric_index(id))
         .collect();
-    if let Some(c) = observations_chart(
+    if let Some(c) = charts::observations_chart(
         site,
         &consult,
         "inicio-consultas",
@@ -362,7 +376,7 @@ fn home(r: &mut Renderer) {
     }
     if let Some(m) = site.metric_index("surgeries") {
         if let Some(c) =
-            observations_chart(site, &[m], "inicio-cirugias", "Cirugías en cada informe")
+            charts::observations_chart(site, &[m], "inicio-cirugias", "Cirugías en cada informe")
         {
             charts.push(c);
         }
@@ -379,14 +393,13 @@ fn home(r: &mut Renderer) {
             .iter()
             .position(|c| c.id.ends_with("-trasplantes"))
         {
-            let mut chart = rv.charts.swap_remove(pos);
-            chart.id = format!("inicio-{}", chart.id);
-            chart.svg = chart.svg.replace(
-                &format!("{}-trasplantes", rv.id),
-                &format!("inicio-{}-trasplantes", rv.id),
-            );
-            charts.push(chart);
+            // the same chart as on its bulletin's page, with the same downloads
+            charts.push(rv.charts.swap_remove(pos));
         }
+    }
+    charts.extend(charts::jornadas_charts(site));
+    for c in &charts {
+        r.register(c, "");
     }
     let latest: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
     let mut ctx = Context::new();
@@ -420,58 +433,6 @@ fn home(r: &mut Renderer) {
         ),
         ctx,
     );
-}
-
-/// Bars for every observation of the given metrics, grouped by report, oldest first.
-fn observations_chart(site: &Site, metrics: &[usize], id: &str, title: &str) -> Option<ChartView> {
-    let mut obs: Vec<ObsRef> = metrics
-        .iter()
-        .flat_map(|&m| site.by_metric[m].iter().copied())
-        .collect();
-    if obs.is_empty() {
-        return None;
-    }
-    obs.sort_by_key(|o| {
-        (
-            site.report(*o).period.last_day(),
-            o.bulletin,
-            o.report,
-            o.figure,
-        )
-    });
-    let mut bulletins: Vec<String> = Vec::new();
-    let bars = obs
-        .iter()
-        .map(|&o| {
-            let rep = site.report(o);
-            let f = site.figure(o);
-            let b = &site.bulletins[o.bulletin];
-            let cite = b.number.clone().unwrap_or_else(|| format!("«{}»", b.title));
-            if !bulletins.contains(&cite) {
-                bulletins.push(cite);
-            }
-            let label = if metrics.len() > 1 {
-                format!(
-                    "{} · {}",
-                    site.metrics[f.metric].label,
-                    rep.period.short_es()
-                )
-            } else {
-                rep.period.short_es()
-            };
-            figure_bar(
-                format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
-                f,
-            )
-        })
-        .collect();
-    Some(chart_view(&crate::charts::BarChart {
-        id: id.to_string(),
-        title: title.to_string(),
-        subtitle: "Cada barra es la cifra de un informe: un acumulado de meses y una jornada de tres días no son comparables directamente; vea la cifra por día en cada indicador.".to_string(),
-        source: format!("Fuente: IMSS, boletines de prensa {}.", bulletins.join("; ")),
-        bars,
-    }))
 }
 
 fn bulletins(r: &mut Renderer) {
@@ -521,6 +482,11 @@ fn bulletins(r: &mut Renderer) {
         let next = site.bulletins.get(bi + 1).map(|n| bulletin_summary(n).link);
         ctx.insert("newer", &prev);
         ctx.insert("older", &next);
+        for rv in &reports {
+            for c in &rv.charts {
+                r.register(c, &bulletin_href(b));
+            }
+        }
         let summary = bulletin_summary(b);
         let card_path = format!("tarjetas/boletines/{}.png", b.slug);
         let body = match reports.iter().flat_map(|r| r.charts.iter()).next() {
@@ -655,7 +621,10 @@ fn metrics(r: &mut Renderer) {
                 }
             })
             .collect();
-        let chart = metric_chart(site, i, &format!("indicador-{}", m.slug), &m.label);
+        let charts = charts::metric_charts(site, i);
+        for c in &charts {
+            r.register(c, &metric_href(site, i));
+        }
         let mut ctx = Context::new();
         ctx.insert("label", &m.label);
         ctx.insert("id", &m.id);
@@ -671,11 +640,11 @@ fn metrics(r: &mut Renderer) {
                 .collect::<Vec<_>>(),
         );
         ctx.insert("observations", &observations);
-        ctx.insert("chart", &chart);
+        ctx.insert("charts", &charts);
         ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
         ctx.insert("json", &format!("datos/indicadores/{}.json", m.slug));
         let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
-        let body = match &chart {
+        let body = match charts.first() {
             Some(c) if c.spec.bars.len() > 1 => Body::Chart(&c.spec),
             _ => Body::Numbers(
                 observations
@@ -797,6 +766,11 @@ fn places(r: &mut Renderer) {
         ctx.insert("note", &p.note);
         ctx.insert("state", &p.state.map(|s| place_link(site, s)));
         ctx.insert("parts", &parts);
+        let chart = charts::place_chart(site, i);
+        if let Some(c) = &chart {
+            r.register(c, &place_href(site, i));
+        }
+        ctx.insert("chart", &chart);
         ctx.insert("reports", &reports);
         ctx.insert("bulletins", &bulletins);
         let meta = Meta {
@@ -981,6 +955,32 @@ fn static_files(r: &mut Renderer, root: &Path) {
             bytes,
         });
     }
+}
+
+/// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
+fn chart_files(r: &mut Renderer) {
+    let site = r.site;
+    let charts = std::mem::take(&mut r.charts);
+    for (chart, page) in charts.values() {
+        let f = &chart.files;
+        r.file(f.svg.clone(), Ok(chart.svg.clone().into_bytes()));
+        let png = if r.draw_cards {
+            crate::charts::png(&chart.spec)
+        } else {
+            Ok(Vec::new())
+        };
+        r.file(f.png.clone(), png);
+        r.file(f.csv.clone(), charts::csv(&chart.spec));
+        let mut ctx = Context::new();
+        ctx.insert("chart", chart);
+        ctx.insert("page", page);
+        let meta = Meta {
+            card: None,
+            ..Meta::new(&chart.caption, chart.spec.subtitle.clone(), "grafica")
+        };
+        r.page(&f.embed, "embed.html", meta, ctx);
+    }
+    let _ = site;
 }
 
 /// Files for crawlers, feed readers and GitHub Pages.

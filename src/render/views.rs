@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::charts::{self, Bar, BarChart};
-use crate::model::{format, Bulletin, Group, ObsRef, Period, Qualifier, Report, ReportKind, Site};
+use super::charts::ChartView;
+use crate::model::{format, Bulletin, Period, Qualifier, Report, ReportKind, Site};
 
 #[derive(Serialize, Clone)]
 pub struct Link {
@@ -29,17 +29,6 @@ pub struct FigureView {
 pub struct ConflictView {
     pub other_values: String,
     pub note: String,
-}
-
-#[derive(Serialize)]
-pub struct ChartView {
-    /// What was drawn, for reuse (social cards); templates use the fields below.
-    #[serde(skip)]
-    pub spec: BarChart,
-    pub id: String,
-    pub svg: String,
-    pub caption: String,
-    pub rows: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -150,22 +139,6 @@ pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
     }
 }
 
-/// A chart bar for a figure. A source conflict becomes the bar's footnote.
-pub fn figure_bar(label: String, f: &crate::model::Figure) -> Bar {
-    Bar {
-        label,
-        value: f.value.as_f64(),
-        value_label: value_text(f.value, f.qualifier),
-        footnote: f.conflict.as_ref().map(|c| {
-            let others: Vec<String> = c.other_values.iter().map(|x| format::number(*x)).collect();
-            format!(
-                "El boletín también da {} para esta cifra.",
-                others.join(", ")
-            )
-        }),
-    }
-}
-
 /// The source line printed on charts and under tables.
 pub fn source_line(b: &Bulletin) -> String {
     let id = match (&b.number, b.date) {
@@ -221,7 +194,7 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> Repo
         bulletin: bulletin_link(b),
         figures,
         charts: if with_charts {
-            report_charts(site, b, r)
+            super::charts::report_charts(site, b, r)
         } else {
             Vec::new()
         },
@@ -234,153 +207,4 @@ fn per_day_text(f: &crate::model::Figure, r: &Report) -> Option<String> {
     }
     let days = r.period.days()?;
     (days > 1).then(|| format::rate(f.value.as_f64() / days as f64))
-}
-
-/// One chart per group of comparable figures (same group, two or more figures), leaving out a
-/// total when its parts are drawn: the bars must be comparable, and a total would dwarf them.
-fn report_charts(site: &Site, b: &Bulletin, r: &Report) -> Vec<ChartView> {
-    let groups = [
-        (Group::Consultations, "Consultas"),
-        (Group::Surgeries, "Cirugías"),
-        (Group::Transplants, "Trasplantes por órgano"),
-        (Group::Screenings, "Detecciones"),
-    ];
-    let mut out = Vec::new();
-    for (group, title) in groups {
-        let mut figs: Vec<&crate::model::Figure> = r
-            .figures
-            .iter()
-            .filter(|f| site.metrics[f.metric].group == group)
-            .collect();
-        let drawn: Vec<usize> = figs.iter().map(|f| f.metric).collect();
-        figs.retain(|f| {
-            let children = &site.metrics[f.metric].children;
-            children.is_empty() || !children.iter().any(|c| drawn.contains(c))
-        });
-        if figs.len() < 2 {
-            continue;
-        }
-        figs.sort_by_key(|f| std::cmp::Reverse(f.value));
-        let total_note = r
-            .figures
-            .iter()
-            .find(|f| {
-                site.metrics[f.metric].group == group
-                    && !site.metrics[f.metric].children.is_empty()
-                    && !figs.iter().any(|g| g.metric == f.metric)
-            })
-            .map(|f| format!(" Total: {}.", value_text(f.value, f.qualifier)))
-            .unwrap_or_default();
-        let chart = BarChart {
-            id: format!("{}-{}", r.id, group_slug(group)),
-            title: format!("{title}: {}", r.title),
-            subtitle: format!(
-                "{}, {}. {}.{total_note}",
-                kind_label(r.kind),
-                r.period.long_es(),
-                site.scope_names(&r.scope)
-            ),
-            source: source_line(b),
-            bars: figs
-                .iter()
-                .map(|f| figure_bar(site.metrics[f.metric].label.clone(), f))
-                .collect(),
-        };
-        out.push(chart_view(&chart));
-    }
-    out
-}
-
-fn group_slug(g: Group) -> &'static str {
-    match g {
-        Group::Consultations => "consultas",
-        Group::Surgeries => "cirugias",
-        Group::Transplants => "trasplantes",
-        Group::Screenings => "detecciones",
-        Group::Rehabilitation => "rehabilitacion",
-        Group::Capacity => "capacidad",
-        Group::Other => "otros",
-    }
-}
-
-pub fn chart_view(chart: &BarChart) -> ChartView {
-    ChartView {
-        spec: chart.clone(),
-        id: chart.id.clone(),
-        svg: charts::bar_chart(chart),
-        caption: chart.title.clone(),
-        rows: chart
-            .bars
-            .iter()
-            .map(|b| {
-                let value = match &b.footnote {
-                    Some(n) => format!("{} ({n})", b.value_label),
-                    None => b.value_label.clone(),
-                };
-                (b.label.clone(), value)
-            })
-            .collect(),
-    }
-}
-
-/// A chart of one indicator's observations across bulletins, oldest period first.
-pub fn metric_chart(site: &Site, m: usize, id: &str, title: &str) -> Option<ChartView> {
-    let obs: &[ObsRef] = &site.by_metric[m];
-    if obs.is_empty() {
-        return None;
-    }
-    let metric = &site.metrics[m];
-    let bars = obs
-        .iter()
-        .map(|&o| {
-            let r = site.report(o);
-            let f = site.figure(o);
-            let label = format!(
-                "{} ({}) · {}",
-                r.period.short_es(),
-                kind_label(r.kind).to_lowercase(),
-                short_scope(site, &r.scope)
-            );
-            figure_bar(label, f)
-        })
-        .collect();
-    let sources: Vec<String> = {
-        let mut s: Vec<String> = obs
-            .iter()
-            .map(|o| {
-                let b = &site.bulletins[o.bulletin];
-                b.number
-                    .clone()
-                    .unwrap_or_else(|| format!("«{}»", truncate(&b.title, 60)))
-            })
-            .collect();
-        s.dedup();
-        s
-    };
-    Some(chart_view(&BarChart {
-        id: id.to_string(),
-        title: title.to_string(),
-        subtitle: format!(
-            "{} ({}) por periodo informado. Los periodos tienen duraciones distintas: compárelos con la cifra por día de la tabla.",
-            metric.label, metric.unit
-        ),
-        source: format!("Fuente: IMSS, boletines {}.", sources.join("; ")),
-        bars,
-    }))
-}
-
-fn short_scope(site: &Site, scope: &[usize]) -> String {
-    match scope {
-        [one] => site.places[*one].name.clone(),
-        many => format!("{} lugares", many.len()),
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(max - 1).collect();
-        format!("{}…", cut.trim_end())
-    }
 }

@@ -80,6 +80,7 @@ async function open(context, url, { notFound = false } = {}) {
 
 const PAGES = {
   home: '',
+  embed: 'graficas/indicador-cirugias-jornadas/',
   bulletin: 'boletines/imss-jornadas-recuperacion-servicios/',
   indicator: 'indicadores/trasplantes-rinon/',
   place: 'lugares/jalisco/',
@@ -142,6 +143,15 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
   assert.equal(csv.length, 2, csv.join('\n'));
   assert.match(csv[0], /^bulletin,/);
   assert.match(csv[1], /transplants\.kidney,Trasplantes de riñón,442,/);
+
+  // Its chart's embed page: the chart alone, visible, linking back to the indicator.
+  const embedHref = await page.locator('.chart-downloads a', { hasText: 'página para insertar' }).first().getAttribute('href');
+  const embed = await open(context, new URL(embedHref, page.url()).href);
+  const svg = embed.page.locator('svg.chart-wide');
+  const box = await svg.boundingBox();
+  assert.ok(box && box.width > 300 && box.height > 80, `embedded chart size ${JSON.stringify(box)}`);
+  assert.equal(await embed.page.locator('nav').count(), 0);
+  assert.deepEqual(embed.problems, []);
   assert.deepEqual(problems, []);
 
   for (const width of [360, 1280]) {
