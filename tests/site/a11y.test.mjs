@@ -116,9 +116,9 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
   assert.ok(count >= 4, `charts on the bulletin page: ${count}`);
   for (let i = 0; i < count; i++) {
     const fig = figures.nth(i);
-    const box = await fig.locator('svg').boundingBox();
+    const box = await fig.locator('svg.chart-wide').boundingBox();
     assert.ok(box && box.width > 300 && box.height > 100, `chart ${i} size ${JSON.stringify(box)}`);
-    const svgText = await fig.locator('svg').textContent();
+    const svgText = await fig.locator('svg.chart-wide').textContent();
     const values = await fig.locator('table td.num').allTextContents();
     assert.ok(values.length > 0);
     for (const v of values) {
@@ -163,14 +163,36 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
       await shot.close();
     }
   }
+  for (const width of [360, 1280]) {
+    const dark = await browser.newContext({ colorScheme: 'dark', viewport: { width, height: 900 } });
+    for (const kind of ['home', 'indicator']) {
+      const shot = await dark.newPage();
+      await shot.goto(base + PAGES[kind]);
+      await shot.screenshot({ path: path.join(SHOTS, `${kind}-${width}-oscuro.png`), fullPage: true });
+    }
+    await dark.close();
+  }
   console.log(`screenshots: ${SHOTS}`);
+  await context.close();
+});
+
+test('at 360 px the phone layout of each chart is shown, with no horizontal scroll', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const { page, problems } = await open(context, base + PAGES.indicator);
+  const narrow = page.locator('svg.chart-narrow').first();
+  const box = await narrow.boundingBox();
+  assert.ok(box && box.width > 250 && box.width <= 360, `narrow chart ${JSON.stringify(box)}`);
+  assert.equal(await page.locator('svg.chart-wide').first().isVisible(), false);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 360, `page scrolls sideways: ${scroll}px`);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('with JavaScript off, charts and their tables are all there', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const { page, problems } = await open(context, base + PAGES.bulletin);
-  const charts = await page.locator('figure.chart-figure svg[role="img"]').count();
+  const charts = await page.locator('figure.chart-figure svg.chart-wide[role="img"]').count();
   const tables = await page.locator('figure.chart-figure table').count();
   assert.ok(charts >= 4);
   assert.equal(tables, charts);
