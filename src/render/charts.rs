@@ -96,6 +96,18 @@ pub fn csv(chart: &BarChart) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
+/// Oldest period first; ties in site order, so the output never depends on hashing.
+fn chronological(site: &Site, obs: &mut [ObsRef]) {
+    obs.sort_by_key(|o| {
+        (
+            site.report(*o).period.last_day(),
+            o.bulletin,
+            o.report,
+            o.figure,
+        )
+    });
+}
+
 /// A chart bar for a figure. A source conflict becomes the bar's footnote.
 pub fn figure_bar(label: String, f: &Figure, period: &Period) -> Bar {
     Bar {
@@ -377,14 +389,7 @@ pub fn jornadas_charts(site: &Site) -> Vec<ChartView> {
             .flat_map(|m| site.by_metric[m].iter().copied())
             .filter(|o| site.report(*o).kind == ReportKind::Event)
             .collect();
-        v.sort_by_key(|o| {
-            (
-                site.report(*o).period.last_day(),
-                o.bulletin,
-                o.report,
-                o.figure,
-            )
-        });
+        chronological(site, &mut v);
         v
     };
     let label = |o: ObsRef| {
@@ -437,14 +442,7 @@ pub fn observations_chart(
     if obs.is_empty() {
         return None;
     }
-    obs.sort_by_key(|o| {
-        (
-            site.report(*o).period.last_day(),
-            o.bulletin,
-            o.report,
-            o.figure,
-        )
-    });
+    chronological(site, &mut obs);
     let bars = obs
         .iter()
         .map(|&o| {
@@ -506,14 +504,7 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
     if obs.is_empty() {
         return None;
     }
-    obs.sort_by_key(|o| {
-        (
-            site.report(*o).period.last_day(),
-            o.bulletin,
-            o.report,
-            o.figure,
-        )
-    });
+    chronological(site, &mut obs);
     let bars = obs
         .iter()
         .map(|&o| {
