@@ -153,6 +153,7 @@ struct Renderer<'a> {
     sitemap: Vec<(String, Option<Date>)>,
     /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
     charts: BTreeMap<String, (ChartView, String)>,
+    /// Whether to draw PNGs (social cards, chart downloads): `check` lists them without pixels.
     draw_cards: bool,
     out: Vec<OutputFile>,
     diags: Diagnostics,
@@ -959,7 +960,6 @@ fn static_files(r: &mut Renderer, root: &Path) {
 
 /// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
 fn chart_files(r: &mut Renderer) {
-    let site = r.site;
     let charts = std::mem::take(&mut r.charts);
     for (chart, page) in charts.values() {
         let f = &chart.files;
@@ -974,13 +974,9 @@ fn chart_files(r: &mut Renderer) {
         let mut ctx = Context::new();
         ctx.insert("chart", chart);
         ctx.insert("page", page);
-        let meta = Meta {
-            card: None,
-            ..Meta::new(&chart.caption, chart.spec.subtitle.clone(), "grafica")
-        };
+        let meta = Meta::new(&chart.caption, chart.spec.subtitle.clone(), "grafica");
         r.page(&f.embed, "embed.html", meta, ctx);
     }
-    let _ = site;
 }
 
 /// Files for crawlers, feed readers and GitHub Pages.
