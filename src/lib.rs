@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod validate;
 pub mod write;
 
@@ -39,6 +40,11 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
     run(root, options, false)
+}
+
+/// Everything `build` produces, kept in memory (for `serve`).
+pub fn build_in_memory(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
+    run(root, options, true)
 }
 
 /// The whole pipeline but `write`. Social-card pixels are drawn only for a build: nothing in

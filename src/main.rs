@@ -43,6 +43,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Preview the site: build in memory, serve on loopback, rebuild and reload on every change.
+    Serve {
+        /// Port to listen on; without it, the first free one from 1111 (0 lets the system pick).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on. Only loopback unless you ask: the preview is for you.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Serve as if published at this URL (its path becomes the sub-path served).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Create new content from a commented template.
     New {
         #[command(subcommand)]
@@ -127,6 +139,27 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            }
+        }
+        Command::Serve {
+            port,
+            bind,
+            base_url,
+        } => {
+            let serve = cifras::serve::ServeOptions {
+                bind: *bind,
+                port: *port,
+                options: cifras::Options {
+                    strict: false,
+                    base_url: base_url.clone(),
+                },
+            };
+            match cifras::serve::serve(&cli.root, serve) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::New {
