@@ -1,30 +1,13 @@
 //! The maintainer's commands on a copy of the bundled content: `new`, `check --strict`,
 //! `check --format json`, and rules that span reports or templates.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const B001: &str = "content/bulletins/imss-jornadas-recuperacion-servicios.yaml";
-
-/// A copy of the real project content in a temporary directory.
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = root
-            .join("content")
-            .join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    (tmp, root)
-}
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
@@ -60,7 +43,7 @@ fn line_of(root: &Path, rel: &str, needle: &str) -> u32 {
 
 #[test]
 fn new_bulletin_scaffolds_a_checkable_pair_and_never_overwrites() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     let (code, stdout, _) = cifras(&root, &["new", "bulletin", "jornada-24-26-septiembre"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("jornada-24-26-septiembre.yaml"));
@@ -117,7 +100,7 @@ fn new_bulletin_scaffolds_a_checkable_pair_and_never_overwrites() {
 
 #[test]
 fn strict_turns_warnings_into_a_failure() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     edit(&root, B001, "value: 6552794", "value: 6552795");
     let (code, stdout, stderr) = cifras(&root, &["check"]);
     assert_eq!(code, 0, "warnings alone pass: {stderr}");
@@ -151,7 +134,7 @@ fn strict_turns_warnings_into_a_failure() {
 
 #[test]
 fn json_diagnostics_for_editors() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     edit(
         &root,
         B001,
@@ -173,7 +156,7 @@ fn json_diagnostics_for_editors() {
 
 #[test]
 fn the_same_figure_in_two_reports_is_an_error() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     // Give the 7th jornada the cumulative report's period: its surgeries now repeat a figure.
     edit(
         &root,
@@ -200,7 +183,7 @@ fn the_same_figure_in_two_reports_is_an_error() {
 
 #[test]
 fn path_characters_in_ids_are_refused() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     edit(&root, B001, "id: 7a-jornada-nacional", "id: ../7a-jornada");
     edit(
         &root,
@@ -231,7 +214,7 @@ fn path_characters_in_ids_are_refused() {
 
 #[test]
 fn implausible_periods_are_errors() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     edit(
         &root,
         B001,
@@ -246,7 +229,7 @@ fn implausible_periods_are_errors() {
 
 #[test]
 fn check_renders_templates_and_locates_their_errors() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     fs::create_dir_all(root.join("templates")).unwrap();
     fs::write(root.join("templates/404.html"), "{% extends \"base.html\" %}{% block content %}{{ missing_variable.field }}{% endblock content %}").unwrap();
     let diags = cifras::check(&root).unwrap_err();
@@ -263,7 +246,7 @@ fn expect_one_error(
     message: &str,
     hint: &str,
 ) {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     for (file, from, to) in edits {
         edit(&root, file, from, to);
     }
@@ -431,7 +414,7 @@ fn empty_scope_and_unknown_bulletin_place() {
 
 #[test]
 fn build_refuses_to_overwrite_the_project_or_its_content() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     for target in [root.clone(), root.join("content")] {
         let (code, _, stderr) = cifras(&root, &["build", "--output", target.to_str().unwrap()]);
         assert_eq!(code, 1, "{stderr}");
@@ -448,7 +431,7 @@ fn build_refuses_to_overwrite_the_project_or_its_content() {
 
 #[test]
 fn markup_in_catalogue_labels_is_escaped_everywhere() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     edit(
         &root,
         METRICS,

@@ -3,6 +3,8 @@
 //! HTTP server, and crawled: every link, asset and fragment must resolve. Then the sitemap, the
 //! Atom feed, the JSON-LD and the social cards are checked.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{Read, Write};
@@ -442,19 +444,8 @@ fn asset_names_change_with_their_content() {
     );
 
     // A project stylesheet overrides the built-in one, and gets a new name.
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    for e in walkdir::WalkDir::new(&src).into_iter().flatten() {
-        let dest = root
-            .join("content")
-            .join(e.path().strip_prefix(&src).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
+    let (_tmp, root) = common::project();
+    let root = root.as_path();
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/style.css"), "body { color: red }").unwrap();
     let outcome = cifras::check(root).unwrap();

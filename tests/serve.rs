@@ -1,10 +1,12 @@
 //! `cifras serve` as a user runs it: started on an ephemeral loopback port, fetched, edited,
 //! broken and fixed, and attacked with paths that try to leave the site.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,23 +23,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    for e in walkdir::WalkDir::new(&src).into_iter().flatten() {
-        let dest = root
-            .join("content")
-            .join(e.path().strip_prefix(&src).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
-    (tmp, root)
 }
 
 fn start(root: &Path) -> Server {
@@ -109,7 +94,7 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
 
 #[test]
 fn serves_rebuilds_and_survives_a_broken_edit() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     let server = start(&root);
     let port = server.port;
 
@@ -168,7 +153,7 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
 
 #[test]
 fn serves_nothing_outside_the_site() {
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     fs::write(root.join("secret.txt"), "do not serve").unwrap();
     let server = start(&root);
     for path in [
@@ -196,7 +181,7 @@ fn serves_nothing_outside_the_site() {
 
 #[test]
 fn build_output_has_no_reload_script() {
-    let (tmp, root) = project();
+    let (tmp, root) = common::project();
     let out = tmp.path().join("out");
     cifras::build(&root, &out).unwrap();
     for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
@@ -214,7 +199,7 @@ fn build_output_has_no_reload_script() {
 fn a_taken_port_is_reported() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let (_tmp, root) = project();
+    let (_tmp, root) = common::project();
     let out = Command::new(env!("CARGO_BIN_EXE_cifras"))
         .args([
             "--root",
