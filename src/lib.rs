@@ -72,16 +72,14 @@ fn run(root: &Path, options: &Options, draw_cards: bool) -> Result<Outcome, Diag
         content.config.base_url = url.clone();
     }
     let site = model::Site::new(content);
-    let tera = render::templates(root).map_err(|d| {
+    // A template problem is reported together with the content's warnings.
+    let with_earlier = |later: Diagnostics| {
         let mut all = diags.clone();
-        all.extend(d);
+        all.extend(later);
         all.sorted()
-    })?;
-    let files = render::render(&site, &tera, root, draw_cards).map_err(|d| {
-        let mut all = diags.clone();
-        all.extend(d);
-        all.sorted()
-    })?;
+    };
+    let tera = render::templates(root).map_err(with_earlier)?;
+    let files = render::render(&site, &tera, root, draw_cards).map_err(with_earlier)?;
     Ok(Outcome {
         files,
         diagnostics: diags.sorted(),

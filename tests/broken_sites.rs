@@ -759,6 +759,9 @@ fn deeply_nested_yaml_fails_fast() {
     assert_eq!(d.pos.line, 1, "{d}");
 }
 
+/// A "billion laughs" bulletin is refused quickly, with the file named and no panic. (The schema
+/// rejects it before expanding; that serde-saphyr's alias budget stops the expansion itself is
+/// tested in `load`'s unit tests, where any shape is accepted.)
 #[test]
 fn alias_bomb_fails_fast() {
     let mut yaml = String::from("title: \"x\"\nnotes: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
@@ -769,34 +772,6 @@ fn alias_bomb_fails_fast() {
         yaml.push_str(&format!("x{this}: &{this} [{refs}]\n"));
     }
     yaml.push_str("reports: *j\n");
-    let f = Fixture::with(BULLETIN, &yaml);
-    let start = Instant::now();
-    let d = f.fails();
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        start.elapsed()
-    );
-    assert!(d.0.iter().all(|x| x.path == Path::new(BULLETIN)), "{d}");
-}
-
-#[test]
-fn alias_bomb_in_known_field_fails_fast() {
-    // Every level is a list the schema accepts up to the point of expansion: `reports` is a list.
-    let mut yaml = String::from(
-        "title: \"x\"\nnumber: null\ndate: 2021-09-13\nsource: { seed: null, publisher: \"IMSS\", url: null }\n",
-    );
-    yaml.push_str(
-        "tags: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-    );
-    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
-    yaml.push_str("notes: [");
-    for w in names.windows(2) {
-        let (prev, this) = (w[0], w[1]);
-        let refs = vec![format!("*{prev}"); 9].join(",");
-        yaml.push_str(&format!("&{this} [{refs}],"));
-    }
-    yaml.push_str("]\nreports: []\n");
     let f = Fixture::with(BULLETIN, &yaml);
     let start = Instant::now();
     let d = f.fails();

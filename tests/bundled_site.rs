@@ -177,6 +177,15 @@ fn seed_figures_appear_on_the_right_pages() {
     assert!(kidney.contains(">442<"));
     let jalisco = read(&out, "lugares/jalisco/index.html");
     assert!(jalisco.contains("1,565"), "Jalisco's mammographies");
+    let chart = fs::read_to_string(out.join("graficas/lugar-jalisco-jornadas.csv")).unwrap();
+    assert!(
+        chart.contains("Mastografías · 27–29 ago 2021 · Jalisco,1565,"),
+        "the place's own jornada figure is charted: {chart}"
+    );
+    assert!(
+        !chart.contains("Detecciones de diabetes"),
+        "joint jornadas contribute only surgeries and consultations"
+    );
     assert!(
         jalisco.contains("2,106"),
         "the July jornadas included the Jalisco office"

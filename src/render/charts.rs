@@ -108,6 +108,23 @@ fn chronological(site: &Site, obs: &mut [ObsRef]) {
     });
 }
 
+/// One bar per observation, oldest period first; `None` when there is nothing to draw.
+fn chronological_bars(
+    site: &Site,
+    obs: &mut [ObsRef],
+    label: impl Fn(ObsRef) -> String,
+) -> Option<Vec<Bar>> {
+    if obs.is_empty() {
+        return None;
+    }
+    chronological(site, obs);
+    Some(
+        obs.iter()
+            .map(|&o| figure_bar(label(o), site.figure(o), &site.report(o).period))
+            .collect(),
+    )
+}
+
 /// A chart bar for a figure. A source conflict becomes the bar's footnote.
 pub fn figure_bar(label: String, f: &Figure, period: &Period) -> Bar {
     Bar {
@@ -439,31 +456,19 @@ pub fn observations_chart(
         .iter()
         .flat_map(|&m| site.by_metric[m].iter().copied())
         .collect();
-    if obs.is_empty() {
-        return None;
-    }
-    chronological(site, &mut obs);
-    let bars = obs
-        .iter()
-        .map(|&o| {
-            let rep = site.report(o);
-            let f = site.figure(o);
-            let label = if metrics.len() > 1 {
-                format!(
-                    "{} · {}",
-                    site.metrics[f.metric].label,
-                    rep.period.short_es()
-                )
-            } else {
+    let bars = chronological_bars(site, &mut obs, |o| {
+        let rep = site.report(o);
+        let label = if metrics.len() > 1 {
+            format!(
+                "{} · {}",
+                site.metrics[site.figure(o).metric].label,
                 rep.period.short_es()
-            };
-            figure_bar(
-                format!("{label} ({})", kind_label(rep.kind).to_lowercase()),
-                f,
-                &rep.period,
             )
-        })
-        .collect();
+        } else {
+            rep.period.short_es()
+        };
+        format!("{label} ({})", kind_label(rep.kind).to_lowercase())
+    })?;
     Some(chart_view(BarChart {
         id: id.to_string(),
         kind: Kind::Bars,
@@ -474,7 +479,9 @@ pub fn observations_chart(
     }))
 }
 
-/// A place's page: what the jornadas that include it achieved (surgeries and consultations).
+/// A place's page: what the jornadas that include it achieved: surgeries and consultations of
+/// every jornada that includes it, and every figure of a jornada that concerns it alone (such
+/// as Jalisco's mammographies).
 pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
     let place = &site.places[p];
     let wanted: Vec<usize> = [
@@ -491,8 +498,9 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
         if r.kind != ReportKind::Event {
             continue;
         }
+        let only_here = r.scope == [p];
         for (fi, f) in r.figures.iter().enumerate() {
-            if wanted.contains(&f.metric) {
+            if only_here || wanted.contains(&f.metric) {
                 obs.push(ObsRef {
                     bulletin: bi,
                     report: ri,
@@ -501,28 +509,20 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
             }
         }
     }
-    if obs.is_empty() {
-        return None;
-    }
-    chronological(site, &mut obs);
-    let bars = obs
-        .iter()
-        .map(|&o| {
-            let r = site.report(o);
-            let m = &site.metrics[site.figure(o).metric];
-            let label = format!(
-                "{} · {} · {}",
-                m.label,
-                r.period.short_es(),
-                short_scope(site, &r.scope)
-            );
-            figure_bar(label, site.figure(o), &r.period)
-        })
-        .collect();
+    let bars = chronological_bars(site, &mut obs, |o| {
+        let r = site.report(o);
+        let m = &site.metrics[site.figure(o).metric];
+        format!(
+            "{} · {} · {}",
+            m.label,
+            r.period.short_es(),
+            short_scope(site, &r.scope)
+        )
+    })?;
     Some(chart_view(BarChart {
         id: format!("lugar-{}-jornadas", place.id),
         kind: Kind::Bars,
-        title: format!("Jornadas que incluyen {}: cirugías y consultas", place.name),
+        title: format!("Jornadas que incluyen {}", place.name),
         subtitle: format!(
             "Cuando una jornada abarca varios lugares, la cifra es el total conjunto, no la de {} sola.",
             place.name

@@ -297,8 +297,9 @@ pub fn render(
         diags: Diagnostics::default(),
     };
     static_files(&mut r, root);
-    home(&mut r);
+    // Bulletins first: their charts are registered to their pages, and the home reuses one.
     bulletins(&mut r);
+    home(&mut r);
     metrics(&mut r);
     places(&mut r);
     downloads(&mut r);
@@ -388,15 +389,10 @@ fn home(r: &mut Renderer) {
         m.group == Group::Transplants && m.parent.is_some()
     });
     if let Some(o) = organ_report {
-        let mut rv = report_view(site, o.bulletin, o.report, true);
-        if let Some(pos) = rv
-            .charts
-            .iter()
-            .position(|c| c.id.ends_with("-trasplantes"))
-        {
-            // the same chart as on its bulletin's page, with the same downloads
-            charts.push(rv.charts.swap_remove(pos));
-        }
+        // the chart already drawn for its bulletin's page, with the same downloads
+        let b = &site.bulletins[o.bulletin];
+        let id = format!("{}-{}-trasplantes", b.slug, b.reports[o.report].id);
+        charts.extend(r.charts.get(&id).map(|(c, _)| c.clone()));
     }
     charts.extend(charts::jornadas_charts(site));
     for c in &charts {
