@@ -15,22 +15,71 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod synth;
 pub mod validate;
 pub mod write;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
-use render::OutputFile;
+use rayon::prelude::*;
+use render::{OutputFile, Raster};
 
 /// What a successful run produced.
 #[derive(Debug)]
 pub struct Outcome {
     pub files: Vec<OutputFile>,
+    /// PNGs not drawn yet (only from `build_in_memory`: `serve` draws them on request).
+    pub rasters: Vec<Raster>,
     /// Warnings only (errors make the run fail).
     pub diagnostics: Diagnostics,
     pub bulletins: usize,
     pub figures: usize,
+    pub timings: Timings,
+}
+
+/// Wall time of each stage, for `--timings` and the benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub validate: Duration,
+    pub model: Duration,
+    /// SVG charts (drawn once, before any page).
+    pub charts: Duration,
+    /// Pages, downloads, feeds (templates).
+    pub render: Duration,
+    /// PNG chart downloads and social cards.
+    pub raster: Duration,
+    pub write: Duration,
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "load {:.0} ms, validate {:.0} ms, model {:.0} ms, charts {:.0} ms, render {:.0} ms, raster {:.0} ms, write {:.0} ms",
+            ms(self.load),
+            ms(self.validate),
+            ms(self.model),
+            ms(self.charts),
+            ms(self.render),
+            ms(self.raster),
+            ms(self.write)
+        )
+    }
+}
+
+/// What to do with the PNGs `render` asks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pixels {
+    /// `check`: list the files, draw nothing (nothing in the content can make drawing fail).
+    Skip,
+    /// `build`: draw them all.
+    Draw,
+    /// `serve`: hand them over undrawn.
+    Defer,
 }
 
 /// Load, validate, model, chart and render the project at `root`, in memory.
@@ -39,18 +88,25 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, false)
+    run(root, options, Pixels::Skip)
 }
 
-/// Everything `build` produces, kept in memory (for `serve`).
+/// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
+/// `Outcome::rasters`.
 pub fn build_in_memory(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, true)
+    run(root, options, Pixels::Defer)
 }
 
-/// The whole pipeline but `write`. Social-card pixels are drawn only for a build: nothing in
-/// the content can make them fail, and they are most of a check's time.
-fn run(root: &Path, options: &Options, draw_cards: bool) -> Result<Outcome, Diagnostics> {
+/// The whole pipeline but `write`.
+fn run(root: &Path, options: &Options, pixels: Pixels) -> Result<Outcome, Diagnostics> {
+    let mut timings = Timings::default();
+    let mut clock = Instant::now();
+    let mut lap = |into: &mut Duration| {
+        *into = clock.elapsed();
+        clock = Instant::now();
+    };
     let (sources, mut diags) = load::load(root)?;
+    lap(&mut timings.load);
     let (content, found) = validate::validate(&sources);
     diags.extend(found);
     if let Some(url) = &options.base_url {
@@ -71,7 +127,11 @@ fn run(root: &Path, options: &Options, draw_cards: bool) -> Result<Outcome, Diag
     if let Some(url) = &options.base_url {
         content.config.base_url = url.clone();
     }
+    lap(&mut timings.validate);
     let site = model::Site::new(content);
+    lap(&mut timings.model);
+    let charts = render::charts::SiteCharts::draw(&site);
+    lap(&mut timings.charts);
     // A template problem is reported together with the content's warnings.
     let with_earlier = |later: Diagnostics| {
         let mut all = diags.clone();
@@ -79,12 +139,40 @@ fn run(root: &Path, options: &Options, draw_cards: bool) -> Result<Outcome, Diag
         all.sorted()
     };
     let tera = render::templates(root).map_err(with_earlier)?;
-    let files = render::render(&site, &tera, root, draw_cards).map_err(with_earlier)?;
+    let rendered = render::render(&site, &charts, &tera, root).map_err(with_earlier)?;
+    lap(&mut timings.render);
+    let mut files = rendered.files;
+    let mut rasters = Vec::new();
+    match pixels {
+        Pixels::Skip => files.extend(rendered.rasters.into_iter().map(|r| OutputFile {
+            path: r.path,
+            bytes: Vec::new(),
+        })),
+        Pixels::Defer => rasters = rendered.rasters,
+        Pixels::Draw => {
+            let drawn: Vec<Result<OutputFile, Diagnostic>> =
+                rendered.rasters.par_iter().map(Raster::draw).collect();
+            let mut failed = Diagnostics::default();
+            for d in drawn {
+                match d {
+                    Ok(f) => files.push(f),
+                    Err(e) => failed.push(e),
+                }
+            }
+            if !failed.is_empty() {
+                return Err(with_earlier(failed));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    lap(&mut timings.raster);
     Ok(Outcome {
         files,
+        rasters,
         diagnostics: diags.sorted(),
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),
+        timings,
     })
 }
 
@@ -109,10 +197,12 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let outcome = run(root, options, true)?;
+    let mut outcome = run(root, options, Pixels::Draw)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }
+    let started = Instant::now();
     write::write_site(out, &outcome.files).map_err(refuse)?;
+    outcome.timings.write = started.elapsed();
     Ok(outcome)
 }

@@ -33,6 +33,9 @@ enum Command {
         /// e.g. https://OWNER.github.io/REPO/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything a build does (templates included) without writing anything.
     Check {
@@ -42,6 +45,9 @@ enum Command {
         /// How to print problems: `text` for people, `json` for editors and CI.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Preview the site: build in memory, serve on loopback, rebuild and reload on every change.
     Serve {
@@ -54,6 +60,20 @@ enum Command {
         /// Serve as if published at this URL (its path becomes the sub-path served).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+    },
+    /// Write a synthetic project of N bulletins, for benchmarks (not real data).
+    #[command(hide = true)]
+    Synth {
+        /// How many bulletins.
+        bulletins: usize,
+        /// Project folder to create (its content/ is written).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the same texts as a plain Hugo site in this folder.
+        #[arg(long)]
+        hugo: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Create new content from a commented template.
     New {
@@ -81,6 +101,7 @@ fn main() -> ExitCode {
             output,
             strict,
             base_url,
+            timings,
         } => {
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
             let options = cifras::Options {
@@ -99,6 +120,9 @@ fn main() -> ExitCode {
                         outcome.figures,
                         out.display()
                     );
+                    if *timings {
+                        eprintln!("Timings: {}", outcome.timings);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
@@ -108,9 +132,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { strict, format } => {
+        Command::Check {
+            strict,
+            format,
+            timings,
+        } => {
             let (diags, ok, summary) = match cifras::check(&cli.root) {
                 Ok(o) => {
+                    if *timings {
+                        eprintln!("Timings: {}", o.timings);
+                    }
                     let summary = format!(
                         "{} bulletins, {} figures, {} files would be written",
                         o.bulletins,
@@ -162,6 +193,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Synth {
+            bulletins,
+            out,
+            hugo,
+            seed,
+        } => match cifras::synth::write(out, *bulletins, *seed, hugo.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::New {
             what: New::Bulletin { slug },
         } => match cifras::scaffold::new_bulletin(&cli.root, slug) {

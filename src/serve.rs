@@ -17,7 +17,11 @@ use std::time::{Duration, Instant};
 use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{new_debouncer, Debouncer};
 
+use crate::render::Raster;
 use crate::Options;
+
+/// What a build gives the server: finished files and the PNGs to draw on request.
+type Built = (HashMap<String, Vec<u8>>, HashMap<String, Raster>);
 
 pub struct ServeOptions {
     pub bind: IpAddr,
@@ -29,6 +33,10 @@ pub struct ServeOptions {
 /// The site as last built, and the problem of the last build if it failed.
 struct State {
     files: HashMap<String, Vec<u8>>,
+    /// PNGs (chart downloads, social cards) are drawn when first requested, not on every
+    /// rebuild: they are most of a build's work and a preview rarely asks for them.
+    rasters: HashMap<String, Raster>,
+    drawn: Mutex<HashMap<String, Vec<u8>>>,
     error: Option<String>,
     /// The sub-path the site is served under, e.g. "/repo/".
     prefix: String,
@@ -71,15 +79,17 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     // Absolute URLs (the 404 page's links, canonical links) point at this preview.
     let mut options = serve.options.clone();
     options.base_url = Some(format!("http://{}{prefix}", display_addr(addr)));
-    let (files, error) = match build(root, &options) {
-        Ok(files) => (files, None),
+    let ((files, rasters), error) = match build(root, &options) {
+        Ok(built) => (built, None),
         Err(e) => {
             eprintln!("{e}");
-            (HashMap::new(), Some(e))
+            ((HashMap::new(), HashMap::new()), Some(e))
         }
     };
     let state = Arc::new(RwLock::new(State {
         files,
+        rasters,
+        drawn: Mutex::new(HashMap::new()),
         error,
         prefix: prefix.clone(),
     }));
@@ -135,7 +145,7 @@ fn listen(bind: IpAddr, port: Option<u16>) -> Result<tiny_http::Server, String> 
     }
 }
 
-fn build(root: &Path, options: &Options) -> Result<HashMap<String, Vec<u8>>, String> {
+fn build(root: &Path, options: &Options) -> Result<Built, String> {
     let started = Instant::now();
     match crate::build_in_memory(root, options) {
         Ok(outcome) => {
@@ -147,11 +157,17 @@ fn build(root: &Path, options: &Options) -> Result<HashMap<String, Vec<u8>>, Str
                 outcome.files.len(),
                 started.elapsed().as_millis()
             );
-            Ok(outcome
+            let files = outcome
                 .files
                 .into_iter()
                 .map(|f| (f.path, f.bytes))
-                .collect())
+                .collect();
+            let rasters = outcome
+                .rasters
+                .into_iter()
+                .map(|r| (r.path.clone(), r))
+                .collect();
+            Ok((files, rasters))
         }
         Err(diags) => Err(diags.to_string()),
     }
@@ -183,9 +199,11 @@ fn watch(
                 continue;
             }
             let (event, data) = match build(&root, &options) {
-                Ok(files) => {
+                Ok((files, rasters)) => {
                     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
                     s.files = files;
+                    s.rasters = rasters;
+                    s.drawn = Mutex::new(HashMap::new());
                     s.error = None;
                     ("reload", String::new())
                 }
@@ -315,13 +333,13 @@ fn route(s: &State, url: &str) -> (u16, Vec<u8>, &'static str, Option<String>) {
     } else {
         rel.to_string()
     };
-    match s.files.get(&key) {
+    match s.files.get(&key).cloned().or_else(|| s.draw(&key)) {
         Some(body) => {
             let ct = content_type(&key);
             let body = if ct.starts_with("text/html") {
-                inject(body.clone())
+                inject(body)
             } else {
-                body.clone()
+                body
             };
             (200, body, ct, None)
         }
@@ -333,6 +351,27 @@ fn route(s: &State, url: &str) -> (u16, Vec<u8>, &'static str, Option<String>) {
             Some(format!("{}{rel}/", s.prefix)),
         ),
         None => not_found(s),
+    }
+}
+
+impl State {
+    /// A PNG of the current build, drawn on its first request and kept until the next build.
+    fn draw(&self, key: &str) -> Option<Vec<u8>> {
+        let raster = self.rasters.get(key)?;
+        if let Some(png) = self
+            .drawn
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+        {
+            return Some(png.clone());
+        }
+        let png = raster.draw().ok()?.bytes;
+        self.drawn
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), png.clone());
+        Some(png)
     }
 }
 
@@ -392,6 +431,8 @@ mod tests {
         files.insert("404.html".into(), b"<body>missing</body>".to_vec());
         State {
             files,
+            rasters: HashMap::new(),
+            drawn: Mutex::new(HashMap::new()),
             error: None,
             prefix: "/repo/".into(),
         }

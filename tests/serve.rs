@@ -111,6 +111,16 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
     let (status, css) = get(port, "/cifras/sitemap.xml");
     assert_eq!(status, 200);
     assert!(css.contains("Content-Type: application/xml"));
+    // PNGs are drawn on first request, not on every rebuild: they must still be served whole.
+    for png in [
+        "/cifras/tarjetas/sitio.png",
+        "/cifras/graficas/inicio-cirugias.png",
+    ] {
+        let (status, body) = get(port, png);
+        assert_eq!(status, 200, "{png}");
+        assert!(body.contains("Content-Type: image/png"), "{png}");
+        assert!(body.contains("IHDR"), "{png} is a PNG");
+    }
 
     // An edit shows up without restarting.
     edit(&root, &format!("{B004}.md"), "1,800 camas", "1,900 camas");

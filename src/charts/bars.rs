@@ -63,15 +63,51 @@ fn small_font(s: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, 16.0 * s).into_font()).color(&MUTED)
 }
 
+/// Text width in pixels, as plotters' ab_glyph backend computes it (advances plus kerning,
+/// summed in `f32`), so layouts stay identical; but with each character's advance and each
+/// pair's kerning looked up once per thread, not re-parsed from the font on every call (this
+/// was the largest single cost of drawing SVG charts).
 pub fn measure(text: &str, style: &TextStyle) -> i32 {
-    FontDesc::new(
-        FontFamily::Name(FONT),
-        style.font.get_size(),
-        style.font.get_style(),
-    )
-    .box_size(text)
-    .map(|(w, _)| w as i32)
-    .unwrap_or((text.chars().count() as f64 * style.font.get_size() * 0.6) as i32)
+    use ab_glyph::{Font, FontRef, GlyphId, ScaleFont};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Cache = HashMap<(u64, bool), (HashMap<char, (GlyphId, f32)>, HashMap<(u16, u16), f32>)>;
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
+    }
+    let size = style.font.get_size();
+    let bold = matches!(style.font.get_style(), FontStyle::Bold);
+    static FONTS: std::sync::OnceLock<Option<[FontRef<'static>; 2]>> = std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        Some([
+            FontRef::try_from_slice(super::FONT_REGULAR).ok()?,
+            FontRef::try_from_slice(super::FONT_BOLD).ok()?,
+        ])
+    });
+    let Some(fonts) = fonts else {
+        return (text.chars().count() as f64 * size * 0.6) as i32;
+    };
+    let font = fonts[usize::from(bold)].as_scaled(size as f32);
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let (advances, kerns) = cache.entry((size.to_bits(), bold)).or_default();
+        let mut x = 0f32;
+        let mut prev: Option<GlyphId> = None;
+        for c in text.chars() {
+            let (glyph, advance) = *advances.entry(c).or_insert_with(|| {
+                let g = font.glyph_id(c);
+                (g, font.h_advance(g))
+            });
+            x += advance;
+            if let Some(p) = prev {
+                x += *kerns
+                    .entry((p.0, glyph.0))
+                    .or_insert_with(|| font.kern(p, glyph));
+            }
+            prev = Some(glyph);
+        }
+        x as i32
+    })
 }
 
 impl<'a> Layout<'a> {

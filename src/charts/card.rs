@@ -13,19 +13,21 @@ pub const HEIGHT: u32 = 630;
 const LEFT: i32 = 56;
 
 /// What a card shows under its title.
-pub enum Body<'a> {
-    Chart(&'a BarChart),
+#[derive(Debug, Clone)]
+pub enum Body {
+    Chart(BarChart),
     /// Up to three big numbers with their labels, for pages without a chart.
     Numbers(Vec<(String, String)>),
 }
 
-pub struct Card<'a> {
+#[derive(Debug, Clone)]
+pub struct Card {
     /// Small line at the top: the site's name.
-    pub site: &'a str,
+    pub site: String,
     /// "Boletín · 30 de marzo de 2022", "Indicador".
     pub kicker: String,
-    pub title: &'a str,
-    pub body: Body<'a>,
+    pub title: String,
+    pub body: Body,
 }
 
 /// Render the card as PNG bytes.
@@ -39,10 +41,10 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
         let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);
         let big = TextStyle::from((FONT_BOLD_FAMILY, 44).into_font()).color(&TEXT);
         let top_left = |s: &TextStyle<'static>| s.pos(Anchor::new(HPos::Left, VPos::Top));
-        let _ = root.draw_text(card.site, &top_left(&small), (LEFT, 36));
+        let _ = root.draw_text(&card.site, &top_left(&small), (LEFT, 36));
         let _ = root.draw_text(&card.kicker, &top_left(&small), (LEFT, 72));
         let width = WIDTH as i32 - LEFT - 48;
-        let mut lines = wrap(card.title, width, |t| measure(t, &big));
+        let mut lines = wrap(&card.title, width, |t| measure(t, &big));
         if lines.len() > 2 {
             lines.truncate(2);
             lines[1] = ellipsize(&format!("{} …", lines[1]), width, &big);
@@ -137,6 +139,9 @@ pub(crate) fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Str
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    // fdeflate: an order of magnitude faster than the default zlib level on these flat
+    // images (measured: it was two thirds of a build), for files about a fifth larger.
+    encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
     writer.write_image_data(rgb).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
@@ -150,10 +155,11 @@ mod tests {
 
     fn card_with(body: Body) -> Vec<u8> {
         png(&Card {
-            site: "Cifras",
+            site: "Cifras".into(),
             kicker: "Boletín · 30 de marzo de 2022".into(),
             title:
-                "Un título largo que ocupa más de una línea en la tarjeta para comprobar el ajuste",
+                "Un título largo que ocupa más de una línea en la tarjeta para comprobar el ajuste"
+                    .into(),
             body,
         })
         .unwrap()
@@ -177,12 +183,12 @@ mod tests {
                 })
                 .collect(),
         };
-        let a = card_with(Body::Chart(&chart));
+        let a = card_with(Body::Chart(chart.clone()));
         assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: width and height, big-endian, right after the 8-byte signature and chunk header
         assert_eq!(u32::from_be_bytes(a[16..20].try_into().unwrap()), 1200);
         assert_eq!(u32::from_be_bytes(a[20..24].try_into().unwrap()), 630);
-        assert_eq!(a, card_with(Body::Chart(&chart)));
+        assert_eq!(a, card_with(Body::Chart(chart.clone())));
         let numbers = card_with(Body::Numbers(vec![(
             "1,800".into(),
             "Camas reconvertidas".into(),

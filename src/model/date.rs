@@ -68,6 +68,20 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` after 1970-01-01: the inverse of `ordinal` (Hinnant's civil_from_days).
+    pub fn from_ordinal(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     /// "12 de septiembre de 2021"
     pub fn long_es(self) -> String {
         format!(
@@ -171,6 +185,15 @@ mod tests {
         assert_eq!(days_between(d("2021-04-01"), d("2021-09-12")), 165);
         assert_eq!(d("1970-01-01").ordinal(), 0);
         assert_eq!(days_between(d("2020-12-31"), d("2021-01-01")), 2);
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2021-12-31",
+            "1943-01-19",
+            "2100-03-01",
+        ] {
+            assert_eq!(Date::from_ordinal(d(s).ordinal()), d(s));
+        }
     }
 
     #[test]

@@ -108,21 +108,41 @@ fn chronological(site: &Site, obs: &mut [ObsRef]) {
     });
 }
 
+/// How many observations a chart over many bulletins draws: the most recent ones. A chart of
+/// thousands of bars is unreadable (and megabytes); every observation stays in the page's table
+/// of figures and in the indicator's CSV.
+pub const MOST_RECENT: usize = 40;
+
+/// Keep the `MOST_RECENT` latest observations, in chronological order; a note when some are
+/// left out, for the chart's subtitle.
+fn most_recent(site: &Site, obs: &mut Vec<ObsRef>) -> String {
+    chronological(site, obs);
+    let total = obs.len();
+    if total <= MOST_RECENT {
+        return String::new();
+    }
+    obs.drain(..total - MOST_RECENT);
+    format!(
+        " Se muestran las {MOST_RECENT} cifras más recientes de {}; todas están en los datos del indicador.",
+        format::int(total as u64)
+    )
+}
+
 /// One bar per observation, oldest period first; `None` when there is nothing to draw.
 fn chronological_bars(
     site: &Site,
-    obs: &mut [ObsRef],
+    obs: &mut Vec<ObsRef>,
     label: impl Fn(ObsRef) -> String,
-) -> Option<Vec<Bar>> {
+) -> Option<(Vec<Bar>, String)> {
     if obs.is_empty() {
         return None;
     }
-    chronological(site, obs);
-    Some(
-        obs.iter()
-            .map(|&o| figure_bar(label(o), site.figure(o), &site.report(o).period))
-            .collect(),
-    )
+    let note = most_recent(site, obs);
+    let bars = obs
+        .iter()
+        .map(|&o| figure_bar(label(o), site.figure(o), &site.report(o).period))
+        .collect();
+    Some((bars, note))
 }
 
 /// A chart bar for a figure. A source conflict becomes the bar's footnote.
@@ -248,12 +268,14 @@ fn truncate(s: &str, max: usize) -> String {
 /// A timeline of observations: each drawn over its own period on one time axis.
 fn timeline(
     site: &Site,
-    obs: &[ObsRef],
+    mut obs: Vec<ObsRef>,
     id: String,
     title: String,
     subtitle: String,
     label: impl Fn(ObsRef) -> String,
 ) -> Option<ChartView> {
+    let subtitle = subtitle + &most_recent(site, &mut obs);
+    let obs = &obs;
     let spans: Vec<(crate::model::Date, crate::model::Date)> = obs
         .iter()
         .filter_map(|o| match site.report(*o).period {
@@ -314,7 +336,7 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
         );
         if let Some(c) = timeline(
             site,
-            &set,
+            set,
             format!("indicador-{}-{slug}", metric.slug),
             format!("{}: {words}", metric.label),
             subtitle,
@@ -355,7 +377,7 @@ fn per_day_chart(
     title: String,
     label: impl Fn(ObsRef) -> String,
 ) -> Option<ChartView> {
-    let rated: Vec<ObsRef> = obs
+    let mut rated: Vec<ObsRef> = obs
         .iter()
         .copied()
         .filter(|o| {
@@ -370,6 +392,7 @@ fn per_day_chart(
     if rated.len() < 2 {
         return None;
     }
+    let note = most_recent(site, &mut rated);
     let bars = rated
         .iter()
         .map(|&o| {
@@ -391,7 +414,7 @@ fn per_day_chart(
         id,
         kind: Kind::Bars,
         title,
-        subtitle: "Cifra dividida entre los días de su periodo (contando el primero y el último): compara periodos de distinta duración.".to_string(),
+        subtitle: format!("Cifra dividida entre los días de su periodo (contando el primero y el último): compara periodos de distinta duración.{note}"),
         source: sources_line(site, &rated),
         bars,
     }))
@@ -456,7 +479,7 @@ pub fn observations_chart(
         .iter()
         .flat_map(|&m| site.by_metric[m].iter().copied())
         .collect();
-    let bars = chronological_bars(site, &mut obs, |o| {
+    let (bars, note) = chronological_bars(site, &mut obs, |o| {
         let rep = site.report(o);
         let label = if metrics.len() > 1 {
             format!(
@@ -473,7 +496,7 @@ pub fn observations_chart(
         id: id.to_string(),
         kind: Kind::Bars,
         title: title.to_string(),
-        subtitle: "Cada barra es la cifra de un informe: un acumulado de meses y una jornada de tres días no son comparables directamente; vea la cifra por día debajo y en cada indicador.".to_string(),
+        subtitle: format!("Cada barra es la cifra de un informe: un acumulado de meses y una jornada de tres días no son comparables directamente; vea la cifra por día debajo y en cada indicador.{note}"),
         source: sources_line(site, &obs),
         bars,
     }))
@@ -509,7 +532,7 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
             }
         }
     }
-    let bars = chronological_bars(site, &mut obs, |o| {
+    let (bars, note) = chronological_bars(site, &mut obs, |o| {
         let r = site.report(o);
         let m = &site.metrics[site.figure(o).metric];
         format!(
@@ -524,10 +547,92 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
         kind: Kind::Bars,
         title: format!("Jornadas que incluyen {}", place.name),
         subtitle: format!(
-            "Cuando una jornada abarca varios lugares, la cifra es el total conjunto, no la de {} sola.",
+            "Cuando una jornada abarca varios lugares, la cifra es el total conjunto, no la de {} sola.{note}",
             place.name
         ),
         source: sources_line(site, &obs),
         bars,
     }))
+}
+
+/// Stage 4 as the site sees it: every chart the pages show, drawn once (in parallel), before
+/// any page is rendered. Pages and the home page look their charts up here.
+pub struct SiteCharts {
+    /// By bulletin, then report.
+    pub reports: Vec<Vec<Vec<ChartView>>>,
+    pub metrics: Vec<Vec<ChartView>>,
+    pub places: Vec<Option<ChartView>>,
+    /// The home page's own charts, in page order (a bulletin's transplant chart is reused).
+    pub home: Vec<ChartView>,
+}
+
+impl SiteCharts {
+    pub fn draw(site: &Site) -> SiteCharts {
+        use rayon::prelude::*;
+        let reports: Vec<Vec<Vec<ChartView>>> = site
+            .bulletins
+            .par_iter()
+            .map(|b| {
+                b.reports
+                    .iter()
+                    .map(|r| report_charts(site, b, r))
+                    .collect()
+            })
+            .collect();
+        let metrics = (0..site.metrics.len())
+            .into_par_iter()
+            .map(|m| metric_charts(site, m))
+            .collect();
+        let places = (0..site.places.len())
+            .into_par_iter()
+            .map(|p| place_chart(site, p))
+            .collect();
+        let home = home_charts(site, &reports);
+        SiteCharts {
+            reports,
+            metrics,
+            places,
+            home,
+        }
+    }
+}
+
+/// Consultations by type and surgeries in every report, transplants by organ (the first report
+/// that breaks them down, as drawn for its bulletin), and the jornadas compared per day.
+fn home_charts(site: &Site, reports: &[Vec<Vec<ChartView>>]) -> Vec<ChartView> {
+    let mut charts = Vec::new();
+    let consult: Vec<usize> = ["consultations.specialty", "consultations.family_medicine"]
+        .iter()
+        .filter_map(|id| site.metric_index(id))
+        .collect();
+    charts.extend(observations_chart(
+        site,
+        &consult,
+        "inicio-consultas",
+        "Consultas de especialidad y de medicina familiar en cada informe",
+    ));
+    if let Some(m) = site.metric_index("surgeries") {
+        charts.extend(observations_chart(
+            site,
+            &[m],
+            "inicio-cirugias",
+            "Cirugías en cada informe",
+        ));
+    }
+    let organ_report = site.all_observations().find(|o| {
+        let m = &site.metrics[site.figure(*o).metric];
+        m.group == Group::Transplants && m.parent.is_some()
+    });
+    if let Some(o) = organ_report {
+        let b = &site.bulletins[o.bulletin];
+        let id = format!("{}-{}-trasplantes", b.slug, b.reports[o.report].id);
+        charts.extend(
+            reports[o.bulletin][o.report]
+                .iter()
+                .find(|c| c.id == id)
+                .cloned(),
+        );
+    }
+    charts.extend(jornadas_charts(site));
+    charts
 }

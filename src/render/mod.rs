@@ -14,10 +14,13 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use rayon::prelude::*;
+
 use crate::charts::card::{self, Body, Card};
+use crate::charts::BarChart;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Date, Group, ObsRef, Site};
-use charts::ChartView;
+use charts::{ChartView, SiteCharts};
 use views::*;
 
 /// One output file, its path relative to the output root.
@@ -25,6 +28,45 @@ use views::*;
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// A PNG still to be drawn: rasterising is most of a build's work, so `render` only says what
+/// to draw. `build` draws them all (in parallel), `serve` draws one when it is requested, and
+/// `check` draws none.
+#[derive(Debug, Clone)]
+pub struct Raster {
+    pub path: String,
+    pub image: Image,
+}
+
+#[derive(Debug, Clone)]
+pub enum Image {
+    /// A chart's PNG download (the page layout at twice the size).
+    Chart(BarChart),
+    /// A 1200×630 social card.
+    Card(Card),
+}
+
+impl Raster {
+    pub fn draw(&self) -> Result<OutputFile, Diagnostic> {
+        let bytes = match &self.image {
+            Image::Chart(c) => crate::charts::png(c),
+            Image::Card(c) => card::png(c),
+        };
+        bytes
+            .map(|bytes| OutputFile {
+                path: self.path.clone(),
+                bytes,
+            })
+            .map_err(|e| Diagnostic::file_error(Path::new(&self.path), e))
+    }
+}
+
+/// What `render` produces: finished files, and the PNGs to draw.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub rasters: Vec<Raster>,
 }
 
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -131,7 +173,7 @@ fn tera_error(e: &tera::Error) -> String {
     msg
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
@@ -144,6 +186,7 @@ struct SiteView<'a> {
 
 struct Renderer<'a> {
     site: &'a Site,
+    charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
     site_view: SiteView<'a>,
     /// Static file name -> content-hashed output path, for templates (`assets["style.css"]`).
@@ -153,9 +196,8 @@ struct Renderer<'a> {
     sitemap: Vec<(String, Option<Date>)>,
     /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
     charts: BTreeMap<String, (ChartView, String)>,
-    /// Whether to draw PNGs (social cards, chart downloads): `check` lists them without pixels.
-    draw_cards: bool,
     out: Vec<OutputFile>,
+    rasters: Vec<Raster>,
     diags: Diagnostics,
 }
 
@@ -183,10 +225,61 @@ impl<'m> Meta<'m> {
     }
 }
 
+/// How many entries an indicator or place page lists in full: the most recent. A page of
+/// thousands of tables helps no reader; every figure stays on its bulletin's page and in the
+/// CSV and JSON downloads the page links to.
+const LISTED: usize = 100;
+/// How many of the latest bulletins the home page lists (all are under `boletines/`).
+const HOME_LATEST: usize = 12;
+
 /// The site-wide social card, used by pages without their own.
 const SITE_CARD: &str = "tarjetas/sitio.png";
 
 impl Renderer<'_> {
+    /// A renderer for part of the site, sharing everything read-only and collecting its own
+    /// output: parts render in parallel and are merged back in a fixed order.
+    fn fork(&self) -> Self {
+        Renderer {
+            site: self.site,
+            charts_drawn: self.charts_drawn,
+            tera: self.tera,
+            site_view: self.site_view.clone(),
+            assets: self.assets.clone(),
+            updated: self.updated.clone(),
+            sitemap: Vec::new(),
+            charts: BTreeMap::new(),
+            out: Vec::new(),
+            rasters: Vec::new(),
+            diags: Diagnostics::default(),
+        }
+    }
+
+    fn merge(&mut self, part: Self) {
+        self.sitemap.extend(part.sitemap);
+        for (id, chart) in part.charts {
+            self.charts.entry(id).or_insert(chart);
+        }
+        self.out.extend(part.out);
+        self.rasters.extend(part.rasters);
+        self.diags.extend(part.diags);
+    }
+
+    /// Run `each` for every item on its own fork, in parallel, and merge in item order.
+    fn par_each<T: Sync>(&mut self, items: &[T], each: impl Fn(&mut Self, usize, &T) + Sync) {
+        let parts: Vec<Self> = items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut part = self.fork();
+                each(&mut part, i, item);
+                part
+            })
+            .collect();
+        for part in parts {
+            self.merge(part);
+        }
+    }
+
     /// Render `template` to `<dir>/index.html` (or `dir` itself when it ends in `.html`).
     fn page(&mut self, dir: &str, template: &str, meta: Meta, mut ctx: Context) {
         let path = if dir.ends_with(".html") {
@@ -251,26 +344,25 @@ impl Renderer<'_> {
             .or_insert_with(|| (chart.clone(), page.to_string()));
     }
 
-    fn card(&mut self, path: &str, card: &Card) {
-        let png = if self.draw_cards {
-            card::png(card)
-        } else {
-            Ok(Vec::new()) // `check`: the file is listed, its pixels are not drawn
-        };
-        self.file(path.to_string(), png);
+    fn card(&mut self, path: &str, card: Card) {
+        self.rasters.push(Raster {
+            path: path.to_string(),
+            image: Image::Card(card),
+        });
     }
 }
 
 /// Render the whole site. Templates are exercised here, so `check` runs this too.
 pub fn render(
     site: &Site,
+    charts_drawn: &SiteCharts,
     tera: &Tera,
     root: &Path,
-    draw_cards: bool,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+) -> Result<Rendered, Diagnostics> {
     let c = &site.config;
     let mut r = Renderer {
         site,
+        charts_drawn,
         tera,
         site_view: SiteView {
             title: &c.title,
@@ -292,8 +384,8 @@ pub fn render(
         updated: publish::last_updated(site).map(|d| d.long_es()),
         sitemap: Vec::new(),
         charts: BTreeMap::new(),
-        draw_cards,
         out: Vec::new(),
+        rasters: Vec::new(),
         diags: Diagnostics::default(),
     };
     static_files(&mut r, root);
@@ -316,7 +408,11 @@ pub fn render(
         return Err(r.diags);
     }
     r.out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(r.out)
+    r.rasters.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered {
+        files: r.out,
+        rasters: r.rasters,
+    })
 }
 
 fn home(r: &mut Renderer) {
@@ -362,47 +458,21 @@ fn home(r: &mut Renderer) {
         })
         .collect();
 
-    let mut charts = Vec::new();
-    // Consultations by type, every report that gives them.
-    let consult: Vec<usize> = ["consultations.specialty", "consultations.family_medicine"]
-        .iter()
-        .filter_map(|id| site.metric_index(id))
-        .collect();
-    if let Some(c) = charts::observations_chart(
-        site,
-        &consult,
-        "inicio-consultas",
-        "Consultas de especialidad y de medicina familiar en cada informe",
-    ) {
-        charts.push(c);
-    }
-    if let Some(m) = site.metric_index("surgeries") {
-        if let Some(c) =
-            charts::observations_chart(site, &[m], "inicio-cirugias", "Cirugías en cada informe")
-        {
-            charts.push(c);
-        }
-    }
-    // Transplants by organ: the latest report that breaks them down.
-    let organ_report = site.all_observations().find(|o| {
-        let m = &site.metrics[site.figure(*o).metric];
-        m.group == Group::Transplants && m.parent.is_some()
-    });
-    if let Some(o) = organ_report {
-        // the chart already drawn for its bulletin's page, with the same downloads
-        let b = &site.bulletins[o.bulletin];
-        let id = format!("{}-{}-trasplantes", b.slug, b.reports[o.report].id);
-        charts.extend(r.charts.get(&id).map(|(c, _)| c.clone()));
-    }
-    charts.extend(charts::jornadas_charts(site));
+    let charts = r.charts_drawn.home.clone();
     for c in &charts {
         r.register(c, "");
     }
-    let latest: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
+    let latest: Vec<BulletinSummary> = site
+        .bulletins
+        .iter()
+        .take(HOME_LATEST)
+        .map(bulletin_summary)
+        .collect();
     let mut ctx = Context::new();
     ctx.insert("headlines", &headlines);
     ctx.insert("charts", &charts);
     ctx.insert("bulletins", &latest);
+    ctx.insert("bulletin_count", &site.bulletins.len());
     ctx.insert("figure_count", &site.all_observations().count());
     let numbers: Vec<(String, String)> = headlines
         .iter()
@@ -410,13 +480,13 @@ fn home(r: &mut Renderer) {
         .collect();
     r.card(
         SITE_CARD,
-        &Card {
-            site: &site.config.title,
+        Card {
+            site: site.config.title.clone(),
             kicker: r
                 .updated
                 .as_ref()
                 .map_or_else(String::new, |d| format!("Datos al {d}")),
-            title: &site.config.description,
+            title: site.config.description.clone(),
             body: Body::Numbers(numbers),
         },
     );
@@ -448,9 +518,9 @@ fn bulletins(r: &mut Renderer) {
         ctx,
     );
 
-    for (bi, b) in site.bulletins.iter().enumerate() {
+    r.par_each(&site.bulletins, |r, bi, b| {
         let reports: Vec<ReportView> = (0..b.reports.len())
-            .map(|ri| report_view(site, bi, ri, true))
+            .map(|ri| report_view(site, bi, ri, r.charts_drawn.reports[bi][ri].clone()))
             .collect();
         let mut ctx = Context::new();
         ctx.insert("bulletin", &bulletin_summary(b));
@@ -487,15 +557,15 @@ fn bulletins(r: &mut Renderer) {
         let summary = bulletin_summary(b);
         let card_path = format!("tarjetas/boletines/{}.png", b.slug);
         let body = match reports.iter().flat_map(|r| r.charts.iter()).next() {
-            Some(c) => Body::Chart(&c.spec),
+            Some(c) => Body::Chart(c.spec.clone()),
             None => Body::Numbers(figure_numbers(&reports)),
         };
         r.card(
             &card_path,
-            &Card {
-                site: &site.config.title,
+            Card {
+                site: site.config.title.clone(),
                 kicker: format!("Boletín · {}", summary.date),
-                title: &b.title,
+                title: b.title.clone(),
                 body,
             },
         );
@@ -515,7 +585,7 @@ fn bulletins(r: &mut Renderer) {
             ..Meta::new(&b.title, description, "boletines")
         };
         r.page(&bulletin_href(b), "bulletin.html", meta, ctx);
-    }
+    });
 }
 
 /// The sentences that state the bulletin's figures, to be marked and anchored in its text.
@@ -592,11 +662,12 @@ fn metrics(r: &mut Renderer) {
         note: Option<String>,
         conflict: Option<String>,
     }
-    for (i, m) in site.metrics.iter().enumerate() {
-        let observations: Vec<Observation> = site.by_metric[i]
+    r.par_each(&site.metrics, |r, i, m| {
+        let all = &site.by_metric[i];
+        let observations: Vec<Observation> = all[all.len().saturating_sub(LISTED)..]
             .iter()
             .map(|&o| {
-                let rv = report_view(site, o.bulletin, o.report, false);
+                let rv = report_view(site, o.bulletin, o.report, Vec::new());
                 let f = site.figure(o);
                 let fv = &rv.figures[o.figure];
                 Observation {
@@ -618,8 +689,8 @@ fn metrics(r: &mut Renderer) {
                 }
             })
             .collect();
-        let charts = charts::metric_charts(site, i);
-        for c in &charts {
+        let charts = &r.charts_drawn.metrics[i];
+        for c in charts {
             r.register(c, &metric_href(site, i));
         }
         let mut ctx = Context::new();
@@ -637,12 +708,13 @@ fn metrics(r: &mut Renderer) {
                 .collect::<Vec<_>>(),
         );
         ctx.insert("observations", &observations);
-        ctx.insert("charts", &charts);
+        ctx.insert("observations_total", &all.len());
+        ctx.insert("charts", charts);
         ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
         ctx.insert("json", &format!("datos/indicadores/{}.json", m.slug));
         let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
         let body = match charts.first() {
-            Some(c) if c.spec.bars.len() > 1 => Body::Chart(&c.spec),
+            Some(c) if c.spec.bars.len() > 1 => Body::Chart(c.spec.clone()),
             _ => Body::Numbers(
                 observations
                     .iter()
@@ -652,10 +724,10 @@ fn metrics(r: &mut Renderer) {
         };
         r.card(
             &card_path,
-            &Card {
-                site: &site.config.title,
+            Card {
+                site: site.config.title.clone(),
                 kicker: format!("Indicador · {} cifras", observations.len()),
-                title: &m.label,
+                title: m.label.clone(),
                 body,
             },
         );
@@ -693,7 +765,7 @@ fn metrics(r: &mut Renderer) {
         r.file(format!("datos/indicadores/{}.csv", m.slug), csv);
         let json = data::json(site, site.by_metric[i].iter().copied());
         r.file(format!("datos/indicadores/{}.json", m.slug), json);
-    }
+    });
 }
 
 fn places(r: &mut Renderer) {
@@ -738,13 +810,15 @@ fn places(r: &mut Renderer) {
         ctx,
     );
 
-    for (i, p) in site.places.iter().enumerate() {
+    r.par_each(&site.places, |r, i, p| {
         let reports: Vec<ReportView> = site.reports_by_place[i]
             .iter()
-            .map(|&(bi, ri)| report_view(site, bi, ri, false))
+            .take(LISTED)
+            .map(|&(bi, ri)| report_view(site, bi, ri, Vec::new()))
             .collect();
         let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
             .iter()
+            .take(LISTED)
             .map(|&b| bulletin_summary(&site.bulletins[b]))
             .collect();
         let parts: Vec<Link> = site
@@ -763,13 +837,25 @@ fn places(r: &mut Renderer) {
         ctx.insert("note", &p.note);
         ctx.insert("state", &p.state.map(|s| place_link(site, s)));
         ctx.insert("parts", &parts);
-        let chart = charts::place_chart(site, i);
-        if let Some(c) = &chart {
+        let chart = &r.charts_drawn.places[i];
+        if let Some(c) = chart {
             r.register(c, &place_href(site, i));
         }
-        ctx.insert("chart", &chart);
+        ctx.insert("chart", chart);
         ctx.insert("reports", &reports);
+        ctx.insert("reports_total", &site.reports_by_place[i].len());
         ctx.insert("bulletins", &bulletins);
+        ctx.insert("bulletins_total", &site.bulletins_by_place[i].len());
+        let csv_path = format!("datos/lugares/{}.csv", p.id);
+        ctx.insert("csv", &csv_path);
+        let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
+            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| ObsRef {
+                bulletin: bi,
+                report: ri,
+                figure: fi,
+            })
+        });
+        r.file(csv_path, data::csv(site, in_place));
         let meta = Meta {
             lastmod: site.reports_by_place[i]
                 .iter()
@@ -782,7 +868,7 @@ fn places(r: &mut Renderer) {
             )
         };
         r.page(&place_href(site, i), "place.html", meta, ctx);
-    }
+    });
 }
 
 fn downloads(r: &mut Renderer) {
@@ -956,23 +1042,21 @@ fn static_files(r: &mut Renderer, root: &Path) {
 
 /// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
 fn chart_files(r: &mut Renderer) {
-    let charts = std::mem::take(&mut r.charts);
-    for (chart, page) in charts.values() {
+    let charts: Vec<(ChartView, String)> = std::mem::take(&mut r.charts).into_values().collect();
+    r.par_each(&charts, |r, _, (chart, page)| {
         let f = &chart.files;
         r.file(f.svg.clone(), Ok(chart.svg.clone().into_bytes()));
-        let png = if r.draw_cards {
-            crate::charts::png(&chart.spec)
-        } else {
-            Ok(Vec::new())
-        };
-        r.file(f.png.clone(), png);
+        r.rasters.push(Raster {
+            path: f.png.clone(),
+            image: Image::Chart(chart.spec.clone()),
+        });
         r.file(f.csv.clone(), charts::csv(&chart.spec));
         let mut ctx = Context::new();
         ctx.insert("chart", chart);
         ctx.insert("page", page);
         let meta = Meta::new(&chart.caption, chart.spec.subtitle.clone(), "grafica");
         r.page(&f.embed, "embed.html", meta, ctx);
-    }
+    });
 }
 
 /// Files for crawlers, feed readers and GitHub Pages.

@@ -150,7 +150,8 @@ pub fn source_line(b: &Bulletin) -> String {
     format!("Fuente: {}, {id}: «{}».", b.publisher, b.title)
 }
 
-pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> ReportView {
+/// A report as pages show it; `charts` are its drawn charts (none on indicator and place pages).
+pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) -> ReportView {
     let b = &site.bulletins[bi];
     let r = &b.reports[ri];
     let figures = r
@@ -193,11 +194,7 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, with_charts: bool) -> Repo
         note: r.note.clone(),
         bulletin: bulletin_link(b),
         figures,
-        charts: if with_charts {
-            super::charts::report_charts(site, b, r)
-        } else {
-            Vec::new()
-        },
+        charts,
     }
 }
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Whole-build benchmark: cifras against Hugo on the same synthetic corpus.
+
+For each N: writes a synthetic project (`cifras synth N`) and the same bulletin texts as a plain
+Hugo site, then alternates runs of `cifras build` and `hugo` (fresh output directory each run,
+on tmpfs), and reports medians: wall time, CPU time (user + system), peak memory, pages/s,
+charts/s, output size, cifras' per-stage times, `cifras check` time, and the ratio cifras/Hugo.
+
+Usage: python3 bench/whole_build.py [--runs 3] [--dir /dev/shm/cifras-bench] N [N ...]
+Needs a release build (`cargo build --release`) and `hugo` (Debian package `hugo`).
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CIFRAS = os.path.join(ROOT, "target", "release", "cifras")
+
+
+def timed(cmd):
+    """Run `cmd` under GNU time: (wall s, cpu s, peak KiB, stderr)."""
+    fmt = "BENCH %e %U %S %M"
+    p = subprocess.run(["/usr/bin/time", "-f", fmt] + cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stdout}\n{p.stderr}")
+    line = [l for l in p.stderr.splitlines() if l.startswith("BENCH ")][-1]
+    wall, user, sys_, rss = line.split()[1:]
+    return float(wall), float(user) + float(sys_), int(rss), p.stderr
+
+
+def stages(stderr):
+    m = re.search(r"Timings: (.*)", stderr)
+    return dict((k, float(v)) for k, v in re.findall(r"(\w+) (\d+) ms", m.group(1))) if m else {}
+
+
+def tree(path):
+    files = size = html = svg = 0
+    for d, _, names in os.walk(path):
+        for n in names:
+            files += 1
+            size += os.path.getsize(os.path.join(d, n))
+            html += n.endswith(".html")
+            svg += n.endswith(".svg") and os.path.basename(d) == "graficas"
+    return files, size, html, svg
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def bench(n, runs, base):
+    work = os.path.join(base, str(n))
+    shutil.rmtree(work, ignore_errors=True)
+    project, hugo_src = os.path.join(work, "project"), os.path.join(work, "hugo")
+    subprocess.run([CIFRAS, "synth", str(n), "--out", project, "--hugo", hugo_src], check=True)
+    ours, theirs, checks, stage_runs = [], [], [], []
+    for i in range(runs):
+        # Alternate, so drift in machine load hits both alike; fresh output every time.
+        out = os.path.join(work, f"out-{i}")
+        wall, cpu, rss, err = timed([CIFRAS, "--root", project, "build", "--timings", "-o", out])
+        ours.append((wall, cpu, rss))
+        stage_runs.append(stages(err))
+        files, size, html, charts = tree(out)
+        shutil.rmtree(out)
+        hout = os.path.join(work, f"hugo-out-{i}")
+        theirs.append(timed(["hugo", "--quiet", "-s", hugo_src, "-d", hout])[:3])
+        hfiles, hsize, hhtml, _ = tree(hout)
+        shutil.rmtree(hout)
+        checks.append(timed([CIFRAS, "--root", project, "check"])[:3])
+    o = [med([r[k] for r in ours]) for k in range(3)]
+    h = [med([r[k] for r in theirs]) for k in range(3)]
+    c = [med([r[k] for r in checks]) for k in range(3)]
+    st = {k: med([s.get(k, 0) for s in stage_runs]) for k in stage_runs[0]}
+    print(f"\n## N = {n} bulletins (median of {runs} alternating runs)\n")
+    print("| | wall s | CPU s | peak MiB | pages | pages/s | charts | charts/s | files | output MiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| cifras build | {o[0]:.2f} | {o[1]:.2f} | {o[2] / 1024:.0f} | {html} | {html / o[0]:.0f} | {charts} | {charts / o[0]:.0f} | {files} | {size / 2**20:.0f} |")
+    print(f"| hugo | {h[0]:.2f} | {h[1]:.2f} | {h[2] / 1024:.0f} | {hhtml} | {hhtml / h[0]:.0f} | 0 | | {hfiles} | {hsize / 2**20:.0f} |")
+    print(f"| cifras check | {c[0]:.2f} | {c[1]:.2f} | {c[2] / 1024:.0f} | | | | | | |")
+    print(f"\nratio cifras/hugo (wall): {o[0] / h[0]:.2f}")
+    print("cifras stages (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in st.items()))
+    return o[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="+", type=int)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dir", default="/dev/shm/cifras-bench")
+    a = ap.parse_args()
+    walls = {n: bench(n, a.runs, a.dir) for n in a.sizes}
+    if len(walls) > 1:
+        lo, hi = min(walls), max(walls)
+        print(f"\nscaling: time({hi}) / time({lo}) = {walls[hi] / walls[lo]:.1f} (for {hi // lo}x the bulletins)")
+    shutil.rmtree(a.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

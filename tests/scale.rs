@@ -1,0 +1,56 @@
+//! The synthetic corpus the benchmarks use (`cifras synth`): it must be a valid, fully traced
+//! site, and pages over many bulletins must stay readable (capped lists and charts).
+
+use cifras::Options;
+
+fn page<'a>(outcome: &'a cifras::Outcome, path: &str) -> &'a str {
+    let f = outcome
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not produced"));
+    std::str::from_utf8(&f.bytes).unwrap()
+}
+
+#[test]
+fn synthetic_corpus_is_clean_traced_and_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 150;
+    cifras::synth::write(dir.path(), n, 7, None).unwrap();
+    let strict = Options {
+        strict: true,
+        base_url: None,
+    };
+    let outcome = cifras::check_with(dir.path(), &strict).unwrap_or_else(|d| panic!("{d}"));
+    // No warnings at all: in particular, every figure was found in its bulletin's text.
+    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
+    assert_eq!(outcome.bulletins, n);
+    assert!(outcome.figures >= n * 10, "{} figures", outcome.figures);
+    // The home page lists the latest bulletins and links to all of them.
+    let home = page(&outcome, "index.html");
+    assert!(
+        home.contains(&format!("{n} boletines")),
+        "home counts every bulletin"
+    );
+    let listed = home.matches("class=\"bulletin-item").count();
+    assert!(
+        listed > 0 && listed <= 12,
+        "{listed} bulletins listed on the home page"
+    );
+
+    // An indicator over ~80 reports lists the most recent 100 at most and charts the latest 40.
+    let csv = page(&outcome, "graficas/indicador-consultas-por-dia.csv");
+    assert_eq!(csv.lines().count(), 1 + cifras::render::charts::MOST_RECENT);
+    let metric = page(&outcome, "indicadores/consultas/index.html");
+    assert!(
+        metric.contains("cifras más recientes de"),
+        "the chart says it is capped"
+    );
+
+    // The national place (every bulletin's first report) caps its list and offers the CSV.
+    let national = page(&outcome, "lugares/nacional/index.html");
+    assert!(national.contains("datos/lugares/nacional.csv"));
+    assert!(national.contains(&format!("más recientes de {n}")));
+    let rows = page(&outcome, "datos/lugares/nacional.csv").lines().count();
+    assert!(rows > n, "the place CSV has every figure ({rows} rows)");
+}
