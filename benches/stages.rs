@@ -17,8 +17,8 @@ fn stages(c: &mut Criterion) {
     let (sources, _) = load::load(root).expect("load");
     let content = || validate::validate(&sources).0.expect("valid corpus");
     let site = model::Site::new(content());
-    let charts = render::charts::SiteCharts::draw(&site);
-    let rendered = render::render(&site, &charts, &tera, root).expect("render");
+    let charts = render::charts::SiteCharts::draw(&site, None);
+    let rendered = render::render(&site, &charts, &tera, root, None).expect("render");
 
     let mut g = c.benchmark_group(format!("{N} bulletins"));
     g.sample_size(10);
@@ -28,10 +28,10 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(content, model::Site::new, criterion::BatchSize::LargeInput)
     });
     g.bench_function("charts (SVG)", |b| {
-        b.iter(|| render::charts::SiteCharts::draw(&site))
+        b.iter(|| render::charts::SiteCharts::draw(&site, None))
     });
     g.bench_function("render", |b| {
-        b.iter(|| render::render(&site, &charts, &tera, root).expect("render"))
+        b.iter(|| render::render(&site, &charts, &tera, root, None).expect("render"))
     });
     // One PNG of each kind: drawing all of them is the build's largest cost.
     let chart = rendered

@@ -88,17 +88,27 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, Pixels::Skip)
+    run(root, options, Pixels::Skip, None)
 }
 
 /// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
 /// `Outcome::rasters`.
-pub fn build_in_memory(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, Pixels::Defer)
+/// `memo` keeps drawings and pages between calls, so a rebuild redoes only what changed.
+pub fn build_in_memory(
+    root: &Path,
+    options: &Options,
+    memo: &render::memo::Memo,
+) -> Result<Outcome, Diagnostics> {
+    run(root, options, Pixels::Defer, Some(memo))
 }
 
 /// The whole pipeline but `write`.
-fn run(root: &Path, options: &Options, pixels: Pixels) -> Result<Outcome, Diagnostics> {
+fn run(
+    root: &Path,
+    options: &Options,
+    pixels: Pixels,
+    memo: Option<&render::memo::Memo>,
+) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
     let mut clock = Instant::now();
     let mut lap = |into: &mut Duration| {
@@ -130,7 +140,7 @@ fn run(root: &Path, options: &Options, pixels: Pixels) -> Result<Outcome, Diagno
     lap(&mut timings.validate);
     let site = model::Site::new(content);
     lap(&mut timings.model);
-    let charts = render::charts::SiteCharts::draw(&site);
+    let charts = render::charts::SiteCharts::draw(&site, memo);
     lap(&mut timings.charts);
     // A template problem is reported together with the content's warnings.
     let with_earlier = |later: Diagnostics| {
@@ -139,7 +149,7 @@ fn run(root: &Path, options: &Options, pixels: Pixels) -> Result<Outcome, Diagno
         all.sorted()
     };
     let tera = render::templates(root).map_err(with_earlier)?;
-    let rendered = render::render(&site, &charts, &tera, root).map_err(with_earlier)?;
+    let rendered = render::render(&site, &charts, &tera, root, memo).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut rasters = Vec::new();
@@ -197,7 +207,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let mut outcome = run(root, options, Pixels::Draw)?;
+    let mut outcome = run(root, options, Pixels::Draw, None)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }

@@ -14,9 +14,9 @@ use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, Debouncer};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::render::memo::Memo;
 use crate::render::Raster;
 use crate::Options;
 
@@ -79,7 +79,8 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     // Absolute URLs (the 404 page's links, canonical links) point at this preview.
     let mut options = serve.options.clone();
     options.base_url = Some(format!("http://{}{prefix}", display_addr(addr)));
-    let ((files, rasters), error) = match build(root, &options) {
+    let memo = Arc::new(Memo::default());
+    let ((files, rasters), error) = match build(root, &options, &memo) {
         Ok(built) => (built, None),
         Err(e) => {
             eprintln!("{e}");
@@ -100,7 +101,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     let _ = std::io::stdout().flush();
 
     let clients: Clients = Arc::new(Mutex::new(Vec::new()));
-    let _watcher = watch(root, options, state.clone(), clients.clone())?;
+    let _watcher = watch(root, options, memo, state.clone(), clients.clone())?;
     for request in server.incoming_requests() {
         let state = state.clone();
         let clients = clients.clone();
@@ -145,17 +146,19 @@ fn listen(bind: IpAddr, port: Option<u16>) -> Result<tiny_http::Server, String> 
     }
 }
 
-fn build(root: &Path, options: &Options) -> Result<Built, String> {
+fn build(root: &Path, options: &Options, memo: &Memo) -> Result<Built, String> {
     let started = Instant::now();
-    match crate::build_in_memory(root, options) {
+    match crate::build_in_memory(root, options, memo) {
         Ok(outcome) => {
+            memo.end_rebuild();
             if !outcome.diagnostics.is_empty() {
                 eprintln!("{}", outcome.diagnostics);
             }
             eprintln!(
-                "Construido: {} archivos en {} ms",
+                "Construido: {} archivos en {} ms ({})",
                 outcome.files.len(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                outcome.timings
             );
             let files = outcome
                 .files
@@ -173,32 +176,53 @@ fn build(root: &Path, options: &Options) -> Result<Built, String> {
     }
 }
 
-/// Rebuild on every (debounced) change in the project's inputs and tell open pages.
+/// How long the inputs must stay quiet before a rebuild: an editor's save (write, rename,
+/// chmod) arrives as a burst of events, and one rebuild should cover it.
+const QUIET: Duration = Duration::from_millis(30);
+
+/// Rebuild on every change in the project's inputs and tell open pages.
 fn watch(
     root: &Path,
     options: Options,
+    memo: Arc<Memo>,
     state: Arc<RwLock<State>>,
     clients: Clients,
-) -> Result<Debouncer<RecommendedWatcher>, String> {
-    let (tx, rx) = channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(50), tx)
-        .map_err(|e| format!("cannot watch files: {e}"))?;
+) -> Result<RecommendedWatcher, String> {
+    let (tx, rx) = channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        // Reading a file is an event too (inotify's open/close): the rebuild's own reads
+        // must not trigger the next rebuild.
+        if let Ok(e) = event {
+            if !matches!(e.kind, EventKind::Access(_)) {
+                for p in e.paths {
+                    let _ = tx.send(p);
+                }
+            }
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
     for dir in ["content", "templates", "static"] {
         let path = root.join(dir);
         if path.is_dir() {
-            debouncer
-                .watcher()
+            watcher
                 .watch(&path, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
     }
     let root: PathBuf = root.to_path_buf();
     std::thread::spawn(move || {
-        for events in rx {
-            if events.is_err() {
-                continue;
+        let templates = root.join("templates");
+        while let Ok(first) = rx.recv() {
+            // Everything until the inputs go quiet, including what arrived during the last
+            // rebuild, is one change.
+            let mut changed = vec![first];
+            while let Ok(more) = rx.recv_timeout(QUIET) {
+                changed.push(more);
             }
-            let (event, data) = match build(&root, &options) {
+            if changed.iter().any(|p| p.starts_with(&templates)) {
+                memo.forget_pages();
+            }
+            let (event, data) = match build(&root, &options, &memo) {
                 Ok((files, rasters)) => {
                     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
                     s.files = files;
@@ -219,7 +243,7 @@ fn watch(
             list.retain(|c| c.send(message.clone()).is_ok());
         }
     });
-    Ok(debouncer)
+    Ok(watcher)
 }
 
 /// One server-sent event; the data is a JSON string so newlines survive.

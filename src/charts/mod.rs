@@ -84,6 +84,31 @@ pub struct Bar {
     pub footnote: Option<String>,
 }
 
+impl BarChart {
+    /// A hash of everything drawn, so `serve` can reuse a drawing when nothing in it changed.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // `DefaultHasher::new()` has fixed keys: the same chart hashes the same in every run.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&self.id, &self.title, &self.subtitle, &self.source).hash(&mut h);
+        match self.kind {
+            Kind::Bars => 0u8.hash(&mut h),
+            Kind::Timeline { from, to } => (1u8, from, to).hash(&mut h),
+        }
+        for b in &self.bars {
+            (
+                &b.label,
+                b.value.to_bits(),
+                b.span,
+                &b.value_label,
+                &b.footnote,
+            )
+                .hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 /// Draw the chart as a standalone `<svg>` element: 680 units wide, or 360 for the phone layout
 /// (labels above bars), which gets its own `aria` ids so both can sit in one page.
 pub fn svg(chart: &BarChart, narrow: bool) -> String {

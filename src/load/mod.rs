@@ -4,8 +4,9 @@
 pub mod schema;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -84,7 +85,8 @@ fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Bulle
         );
         return Vec::new();
     }
-    let mut bulletins = Vec::new();
+    // First the listing (cheap, in order), then the reading and parsing in parallel.
+    let mut jobs: Vec<(String, PathBuf, PathBuf)> = Vec::new();
     let walker = WalkDir::new(root.join(dir))
         .min_depth(1)
         .max_depth(1)
@@ -123,15 +125,7 @@ fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Bulle
                     );
                     continue;
                 }
-                let yaml = parse_file::<BulletinFile>(root, &rel, diags);
-                let text = read_text(root, &text_rel, diags);
-                if let (Some(yaml), Some(text)) = (yaml, text) {
-                    bulletins.push(BulletinSource {
-                        slug: slug.to_string(),
-                        yaml,
-                        text,
-                    });
-                }
+                jobs.push((slug.to_string(), rel, text_rel));
             }
             "md" => {
                 if !root.join(dir).join(format!("{slug}.yaml")).is_file() {
@@ -150,6 +144,24 @@ fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Bulle
             ),
             _ => diags.push(unexpected_file(&rel)),
         }
+    }
+    let parsed: Vec<(Option<BulletinSource>, Diagnostics)> = jobs
+        .into_par_iter()
+        .map(|(slug, rel, text_rel)| {
+            let mut found = Diagnostics::default();
+            let yaml = parse_file::<BulletinFile>(root, &rel, &mut found);
+            let text = read_text(root, &text_rel, &mut found);
+            let source = match (yaml, text) {
+                (Some(yaml), Some(text)) => Some(BulletinSource { slug, yaml, text }),
+                _ => None,
+            };
+            (source, found)
+        })
+        .collect();
+    let mut bulletins = Vec::new();
+    for (source, found) in parsed {
+        diags.extend(found);
+        bulletins.extend(source);
     }
     bulletins
 }

@@ -60,6 +60,9 @@ pub struct Bulletin {
     pub reports: Vec<Report>,
     /// The bulletin text, Markdown.
     pub text: String,
+    /// A hash of the bulletin's files: pages made only from unchanged bulletins are reused by
+    /// `serve` instead of being rendered again.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Clone)]

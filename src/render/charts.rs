@@ -43,11 +43,12 @@ impl ChartFiles {
     }
 }
 
+/// A chart's view, its SVGs still empty: `SiteCharts::draw` draws them all in one parallel pass.
 pub fn chart_view(chart: BarChart) -> ChartView {
     ChartView {
         id: chart.id.clone(),
-        svg: charts::svg(&chart, false),
-        svg_narrow: charts::svg(&chart, true),
+        svg: String::new(),
+        svg_narrow: String::new(),
         caption: chart.title.clone(),
         rows: chart
             .bars
@@ -567,7 +568,8 @@ pub struct SiteCharts {
 }
 
 impl SiteCharts {
-    pub fn draw(site: &Site) -> SiteCharts {
+    /// With a `memo` (in `serve`), a chart whose content did not change is not redrawn.
+    pub fn draw(site: &Site, memo: Option<&super::memo::Memo>) -> SiteCharts {
         use rayon::prelude::*;
         let reports: Vec<Vec<Vec<ChartView>>> = site
             .bulletins
@@ -588,12 +590,29 @@ impl SiteCharts {
             .map(|p| place_chart(site, p))
             .collect();
         let home = home_charts(site, &reports);
-        SiteCharts {
+        let mut all = SiteCharts {
             reports,
             metrics,
             places,
             home,
-        }
+        };
+        let views: Vec<&mut ChartView> = all
+            .reports
+            .iter_mut()
+            .flatten()
+            .flatten()
+            .chain(all.metrics.iter_mut().flatten())
+            .chain(all.places.iter_mut().flatten())
+            .chain(all.home.iter_mut())
+            .collect();
+        views.into_par_iter().for_each(|v| {
+            let draw = || (charts::svg(&v.spec, false), charts::svg(&v.spec, true));
+            (v.svg, v.svg_narrow) = match memo {
+                Some(m) => m.svgs(v.spec.fingerprint(), draw),
+                None => draw(),
+            };
+        });
+        all
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod data;
 pub mod markdown;
+pub mod memo;
 pub mod publish;
 pub mod views;
 
@@ -13,6 +14,9 @@ use std::path::Path;
 
 use serde::Serialize;
 use tera::{Context, Tera};
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -184,8 +188,19 @@ struct SiteView<'a> {
     links: Vec<Link>,
 }
 
+/// What one part of the site produced: merged into the whole, and kept by `serve`'s memo.
+#[derive(Clone, Default)]
+pub(crate) struct Part {
+    sitemap: Vec<(String, Option<Date>)>,
+    charts: BTreeMap<String, (ChartView, String)>,
+    out: Vec<OutputFile>,
+    rasters: Vec<Raster>,
+    diags: Diagnostics,
+}
+
 struct Renderer<'a> {
     site: &'a Site,
+    memo: Option<&'a memo::Memo>,
     charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
     site_view: SiteView<'a>,
@@ -241,6 +256,7 @@ impl Renderer<'_> {
     fn fork(&self) -> Self {
         Renderer {
             site: self.site,
+            memo: self.memo,
             charts_drawn: self.charts_drawn,
             tera: self.tera,
             site_view: self.site_view.clone(),
@@ -254,7 +270,49 @@ impl Renderer<'_> {
         }
     }
 
-    fn merge(&mut self, part: Self) {
+    /// Run `each` for every item on its own fork, in parallel, and merge in item order.
+    /// `key` names everything an item's output is made from: with a memo (`serve`), an item
+    /// whose key is unchanged since the last rebuild is not rendered again.
+    fn par_each<T: Sync>(
+        &mut self,
+        items: &[T],
+        key: impl Fn(usize, &T) -> u64 + Sync,
+        each: impl Fn(&mut Self, usize, &T) + Sync,
+    ) {
+        let unit = |i: usize, item: &T| {
+            let mut part = self.fork();
+            each(&mut part, i, item);
+            part.into_part()
+        };
+        let site_key = self.memo.map(|_| self.site_key());
+        let parts: Vec<Part> = items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| match (self.memo, site_key) {
+                (Some(memo), Some(site_key)) => {
+                    let mut h = DefaultHasher::new();
+                    (site_key, std::any::type_name::<T>(), key(i, item)).hash(&mut h);
+                    memo.unit(h.finish(), || unit(i, item))
+                }
+                _ => unit(i, item),
+            })
+            .collect();
+        for part in parts {
+            self.merge_part(part);
+        }
+    }
+
+    fn into_part(self) -> Part {
+        Part {
+            sitemap: self.sitemap,
+            charts: self.charts,
+            out: self.out,
+            rasters: self.rasters,
+            diags: self.diags,
+        }
+    }
+
+    fn merge_part(&mut self, part: Part) {
         self.sitemap.extend(part.sitemap);
         for (id, chart) in part.charts {
             self.charts.entry(id).or_insert(chart);
@@ -264,20 +322,13 @@ impl Renderer<'_> {
         self.diags.extend(part.diags);
     }
 
-    /// Run `each` for every item on its own fork, in parallel, and merge in item order.
-    fn par_each<T: Sync>(&mut self, items: &[T], each: impl Fn(&mut Self, usize, &T) + Sync) {
-        let parts: Vec<Self> = items
-            .par_iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let mut part = self.fork();
-                each(&mut part, i, item);
-                part
-            })
-            .collect();
-        for part in parts {
-            self.merge(part);
-        }
+    /// What every page shows from the site as a whole: settings, catalogues, assets, the date.
+    fn site_key(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        let s = self.site;
+        format!("{:?}{:?}{:?}", s.config, s.metrics, s.places).hash(&mut h);
+        (&self.assets, &self.updated).hash(&mut h);
+        h.finish()
     }
 
     /// Render `template` to `<dir>/index.html` (or `dir` itself when it ends in `.html`).
@@ -318,7 +369,15 @@ impl Renderer<'_> {
             let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
             self.sitemap.push((dir.to_string(), lastmod));
         }
-        match self.tera.render(template, &ctx) {
+        let rendered = match self.memo {
+            // The key is the whole context: a page is reused only if nothing it shows changed.
+            Some(memo) => {
+                let json = ctx.clone().into_json().to_string();
+                memo.page(template, &json, || self.tera.render(template, &ctx))
+            }
+            None => self.tera.render(template, &ctx),
+        };
+        match rendered {
             Ok(html) => self.out.push(OutputFile {
                 path,
                 bytes: html.into_bytes(),
@@ -358,10 +417,12 @@ pub fn render(
     charts_drawn: &SiteCharts,
     tera: &Tera,
     root: &Path,
+    memo: Option<&memo::Memo>,
 ) -> Result<Rendered, Diagnostics> {
     let c = &site.config;
     let mut r = Renderer {
         site,
+        memo,
         charts_drawn,
         tera,
         site_view: SiteView {
@@ -518,7 +579,19 @@ fn bulletins(r: &mut Renderer) {
         ctx,
     );
 
-    r.par_each(&site.bulletins, |r, bi, b| {
+    // A bulletin's page shows it and links to its neighbours (by title and date).
+    let neighbour = |i: Option<usize>| i.and_then(|i| site.bulletins.get(i)).map(|b| b.fingerprint);
+    let key = |bi: usize, b: &crate::model::Bulletin| {
+        let mut h = DefaultHasher::new();
+        (
+            b.fingerprint,
+            neighbour(bi.checked_sub(1)),
+            neighbour(Some(bi + 1)),
+        )
+            .hash(&mut h);
+        h.finish()
+    };
+    r.par_each(&site.bulletins, key, |r, bi, b| {
         let reports: Vec<ReportView> = (0..b.reports.len())
             .map(|ri| report_view(site, bi, ri, r.charts_drawn.reports[bi][ri].clone()))
             .collect();
@@ -662,7 +735,8 @@ fn metrics(r: &mut Renderer) {
         note: Option<String>,
         conflict: Option<String>,
     }
-    r.par_each(&site.metrics, |r, i, m| {
+    let key = |i: usize, _: &crate::model::Metric| observations_key(site, &site.by_metric[i]);
+    r.par_each(&site.metrics, key, |r, i, m| {
         let all = &site.by_metric[i];
         let observations: Vec<Observation> = all[all.len().saturating_sub(LISTED)..]
             .iter()
@@ -810,7 +884,17 @@ fn places(r: &mut Renderer) {
         ctx,
     );
 
-    r.par_each(&site.places, |r, i, p| {
+    let key = |i: usize, _: &crate::model::Place| {
+        let mut h = DefaultHasher::new();
+        for &(b, ri) in &site.reports_by_place[i] {
+            (site.bulletins[b].fingerprint, ri).hash(&mut h);
+        }
+        for &b in &site.bulletins_by_place[i] {
+            site.bulletins[b].fingerprint.hash(&mut h);
+        }
+        h.finish()
+    };
+    r.par_each(&site.places, key, |r, i, p| {
         let reports: Vec<ReportView> = site.reports_by_place[i]
             .iter()
             .take(LISTED)
@@ -1043,7 +1127,12 @@ fn static_files(r: &mut Renderer, root: &Path) {
 /// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
 fn chart_files(r: &mut Renderer) {
     let charts: Vec<(ChartView, String)> = std::mem::take(&mut r.charts).into_values().collect();
-    r.par_each(&charts, |r, _, (chart, page)| {
+    let key = |_: usize, (chart, page): &(ChartView, String)| {
+        let mut h = DefaultHasher::new();
+        (chart.spec.fingerprint(), page).hash(&mut h);
+        h.finish()
+    };
+    r.par_each(&charts, key, |r, _, (chart, page)| {
         let f = &chart.files;
         r.file(f.svg.clone(), Ok(chart.svg.clone().into_bytes()));
         r.rasters.push(Raster {
@@ -1068,6 +1157,15 @@ fn publishing(r: &mut Renderer) {
     r.file("robots.txt".into(), Ok(publish::robots(&base).into_bytes()));
     // GitHub Pages runs Jekyll unless told not to; the site is already built.
     r.file(".nojekyll".into(), Ok(Vec::new()));
+}
+
+/// The observations a page shows, by the bulletins they come from.
+fn observations_key(site: &Site, obs: &[ObsRef]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for o in obs {
+        (site.bulletins[o.bulletin].fingerprint, o.report, o.figure).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Up to three of a page's figures, for a social card without a chart.

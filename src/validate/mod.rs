@@ -7,6 +7,8 @@ pub mod spanish_numbers;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{did_you_mean, Diagnostics, Pos, SourceFile};
 use crate::load::schema::{self, ReportKind, S};
 use crate::load::{BulletinSource, Sources};
@@ -43,11 +45,20 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
         metric_ids,
         place_ids,
     };
-    let bulletins: Vec<Bulletin> = src
+    // Bulletins are checked independently of each other: in parallel, reported in order.
+    let checked: Vec<(Bulletin, Diagnostics)> = src
         .bulletins
-        .iter()
-        .map(|b| bulletin(b, &refs, &mut diags))
+        .par_iter()
+        .map(|b| {
+            let mut found = Diagnostics::default();
+            (bulletin(b, &refs, &mut found), found)
+        })
         .collect();
+    let mut bulletins = Vec::with_capacity(checked.len());
+    for (b, found) in checked {
+        diags.extend(found);
+        bulletins.push(b);
+    }
     let content = (!diags.has_errors()).then_some(Content {
         config,
         metrics,
@@ -389,6 +400,7 @@ fn place_ref(
 }
 
 fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulletin {
+    let y_text = &b.yaml.file.text;
     let f = &b.yaml.file;
     let y = &b.yaml.data;
     if !is_url_slug(&b.slug) {
@@ -473,6 +485,12 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         notes: y.notes.iter().map(|n| n.value.trim().to_string()).collect(),
         reports,
         text: b.text.text.clone(),
+        fingerprint: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&b.slug, &y_text, &b.text.text).hash(&mut h);
+            h.finish()
+        },
     }
 }
 

@@ -1,0 +1,144 @@
+//! Work `serve` keeps between rebuilds: chart drawings and rendered pages, each under a hash of
+//! everything it is made from, so an edit to one bulletin redraws and re-renders only what that
+//! edit changed. Two generations: what a rebuild does not use is dropped after the next one, so
+//! memory stays bounded by about two sites' worth.
+//!
+//! `build` does not use it: a one-off build would only pay for the hashing.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+#[derive(Default)]
+pub struct Memo {
+    svgs: Generations<(String, String)>,
+    pages: Generations<String>,
+    units: Generations<super::Part>,
+}
+
+struct Generations<T> {
+    inner: Mutex<(HashMap<u64, T>, HashMap<u64, T>)>,
+}
+
+impl<T> Default for Generations<T> {
+    fn default() -> Self {
+        Generations {
+            inner: Mutex::new((HashMap::new(), HashMap::new())),
+        }
+    }
+}
+
+impl<T: Clone> Generations<T> {
+    /// The value under `key` from this or the previous rebuild, else `make()` (run unlocked,
+    /// so rebuild threads draw in parallel).
+    fn get_or(&self, key: u64, make: impl FnOnce() -> T) -> T {
+        match self.try_get_or(key, || Ok::<T, ()>(make())) {
+            Ok(v) => v,
+            Err(()) => unreachable!("make cannot fail"),
+        }
+    }
+
+    fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        {
+            let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(v) = g.0.get(&key) {
+                return Ok(v.clone());
+            }
+            if let Some(v) = g.1.remove(&key) {
+                g.0.insert(key, v.clone());
+                return Ok(v);
+            }
+        }
+        let v = make()?;
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.insert(key, v.clone());
+        Ok(v)
+    }
+
+    fn next_generation(&self) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.1 = std::mem::take(&mut g.0);
+    }
+
+    fn clear(&self) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.clear();
+        g.1.clear();
+    }
+}
+
+impl Memo {
+    /// A chart's wide and narrow SVG.
+    pub fn svgs(&self, key: u64, draw: impl FnOnce() -> (String, String)) -> (String, String) {
+        self.svgs.get_or(key, draw)
+    }
+
+    /// A page rendered from `template` with a context whose JSON is `context`.
+    pub fn page<E>(
+        &self,
+        template: &str,
+        context: &str,
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
+        let mut h = DefaultHasher::new();
+        (template, context).hash(&mut h);
+        self.pages.try_get_or(h.finish(), render)
+    }
+
+    /// Everything one part of the site (a bulletin's page, an indicator's, a chart's files)
+    /// produced, under a key made from exactly what that part is built from.
+    pub(super) fn unit(&self, key: u64, make: impl FnOnce() -> super::Part) -> super::Part {
+        self.units.get_or(key, make)
+    }
+
+    /// Call after each rebuild: what it did not use will be dropped after the next one.
+    pub fn end_rebuild(&self) {
+        self.svgs.next_generation();
+        self.pages.next_generation();
+        self.units.next_generation();
+    }
+
+    /// Templates changed: no rendered page can be reused.
+    pub fn forget_pages(&self) {
+        self.pages.clear();
+        self.units.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_within_two_rebuilds_then_forgets() {
+        let memo = Memo::default();
+        let mut calls = 0;
+        let mut draw = |memo: &Memo| {
+            memo.svgs(7, || {
+                calls += 1;
+                ("w".into(), "n".into())
+            })
+        };
+        draw(&memo);
+        draw(&memo);
+        memo.end_rebuild();
+        draw(&memo); // used again: kept
+        memo.end_rebuild();
+        memo.end_rebuild(); // unused for a whole rebuild: dropped
+        draw(&memo);
+        assert_eq!(calls, 2);
+        let page = |memo: &Memo, t: &str, html: &str| {
+            memo.page(t, "{}", || Ok::<_, ()>(html.to_string()))
+                .unwrap()
+        };
+        assert_eq!(page(&memo, "a.html", "x"), "x");
+        assert_eq!(page(&memo, "a.html", "y"), "x");
+        assert_eq!(page(&memo, "b.html", "y"), "y");
+        assert!(memo
+            .page("c.html", "{}", || Err::<String, _>("bad"))
+            .is_err());
+        memo.forget_pages();
+        assert_eq!(page(&memo, "a.html", "z"), "z");
+    }
+}
