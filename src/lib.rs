@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod diagnostics;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod render;
 pub mod scaffold;
@@ -97,7 +98,7 @@ pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics
 pub fn build_in_memory(
     root: &Path,
     options: &Options,
-    memo: &render::memo::Memo,
+    memo: &memo::Memo,
 ) -> Result<Outcome, Diagnostics> {
     run(root, options, Pixels::Defer, Some(memo))
 }
@@ -107,7 +108,7 @@ fn run(
     root: &Path,
     options: &Options,
     pixels: Pixels,
-    memo: Option<&render::memo::Memo>,
+    memo: Option<&memo::Memo>,
 ) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
     let mut clock = Instant::now();
@@ -115,9 +116,9 @@ fn run(
         *into = clock.elapsed();
         clock = Instant::now();
     };
-    let (sources, mut diags) = load::load(root)?;
+    let (sources, mut diags) = load::load_with(root, memo)?;
     lap(&mut timings.load);
-    let (content, found) = validate::validate(&sources);
+    let (content, found) = validate::validate_with(&sources, memo);
     diags.extend(found);
     if let Some(url) = &options.base_url {
         if !validate::is_base_url(url) {
@@ -156,7 +157,7 @@ fn run(
     match pixels {
         Pixels::Skip => files.extend(rendered.rasters.into_iter().map(|r| OutputFile {
             path: r.path,
-            bytes: Vec::new(),
+            bytes: Vec::new().into(),
         })),
         Pixels::Defer => rasters = rendered.rasters,
         Pixels::Draw => {

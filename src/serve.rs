@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::render::memo::Memo;
+use crate::memo::Memo;
 use crate::render::Raster;
 use crate::Options;
 
 /// What a build gives the server: finished files and the PNGs to draw on request.
-type Built = (HashMap<String, Vec<u8>>, HashMap<String, Raster>);
+type Built = (HashMap<String, Arc<[u8]>>, HashMap<String, Raster>);
 
 pub struct ServeOptions {
     pub bind: IpAddr,
@@ -32,7 +32,7 @@ pub struct ServeOptions {
 
 /// The site as last built, and the problem of the last build if it failed.
 struct State {
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
     /// PNGs (chart downloads, social cards) are drawn when first requested, not on every
     /// rebuild: they are most of a build's work and a preview rarely asks for them.
     rasters: HashMap<String, Raster>,
@@ -313,7 +313,7 @@ fn route(s: &State, url: &str) -> (u16, Vec<u8>, &'static str, Option<String>) {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let not_found = |s: &State| {
         // Before any successful build there is no 404 page: say why, the overlay says what.
-        let body = s.files.get("404.html").cloned().unwrap_or_else(|| {
+        let body = s.files.get("404.html").map(|b| b.to_vec()).unwrap_or_else(|| {
             b"<!DOCTYPE html><html lang=\"es\"><title>cifras</title><body><p>El sitio no se pudo construir todav\xc3\xada.</p></body></html>".to_vec()
         });
         (404, inject(body), "text/html; charset=utf-8", None)
@@ -357,7 +357,12 @@ fn route(s: &State, url: &str) -> (u16, Vec<u8>, &'static str, Option<String>) {
     } else {
         rel.to_string()
     };
-    match s.files.get(&key).cloned().or_else(|| s.draw(&key)) {
+    match s
+        .files
+        .get(&key)
+        .map(|b| b.to_vec())
+        .or_else(|| s.draw(&key))
+    {
         Some(body) => {
             let ct = content_type(&key);
             let body = if ct.starts_with("text/html") {
@@ -390,7 +395,7 @@ impl State {
         {
             return Some(png.clone());
         }
-        let png = raster.draw().ok()?.bytes;
+        let png = raster.draw().ok()?.bytes.to_vec();
         self.drawn
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -448,11 +453,14 @@ mod tests {
         let mut files = HashMap::new();
         files.insert(
             "index.html".into(),
-            b"<html><body>home</body></html>".to_vec(),
+            b"<html><body>home</body></html>"[..].into(),
         );
-        files.insert("boletines/index.html".into(), b"<body>list</body>".to_vec());
-        files.insert("static/a.css".into(), b"body{}".to_vec());
-        files.insert("404.html".into(), b"<body>missing</body>".to_vec());
+        files.insert(
+            "boletines/index.html".into(),
+            b"<body>list</body>"[..].into(),
+        );
+        files.insert("static/a.css".into(), b"body{}"[..].into());
+        files.insert("404.html".into(), b"<body>missing</body>"[..].into());
         State {
             files,
             rasters: HashMap::new(),

@@ -454,7 +454,7 @@ fn asset_names_change_with_their_content() {
         .iter()
         .find(|f| f.path == "index.html")
         .unwrap();
-    let html = String::from_utf8(index.bytes.clone()).unwrap();
+    let html = String::from_utf8(index.bytes.to_vec()).unwrap();
     let new_css = attrs(&html, "href")
         .into_iter()
         .find(|h| h.ends_with(".css"))
@@ -463,5 +463,5 @@ fn asset_names_change_with_their_content() {
         .to_string();
     assert_ne!(new_css, css);
     let file = outcome.files.iter().find(|f| f.path == new_css).unwrap();
-    assert_eq!(file.bytes, b"body { color: red }");
+    assert_eq!(&*file.bytes, b"body { color: red }");
 }

@@ -161,6 +161,47 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
     }
 }
 
+/// Reading the content is itself a file event on Linux: a watcher that does not ignore it
+/// rebuilds forever. With nothing edited, open pages must hear nothing.
+#[test]
+fn stays_idle_while_nothing_changes() {
+    let (_tmp, root) = common::project();
+    let server = start(&root);
+    let (status, _) = get(server.port, PAGE); // the site is built and served
+    assert_eq!(status, 200);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .write_all(b"GET /__cifras/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(3) {
+        if let Ok(n) = events.read(&mut buf) {
+            assert!(n > 0, "event stream closed: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(
+        !seen.contains("event:"),
+        "no rebuild without an edit: {seen}"
+    );
+    // …and an edit is still noticed.
+    edit(&root, &format!("{B004}.yaml"), "value: 1800", "value: 1900");
+    events
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    while !seen.contains("event: reload") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0, "event stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
 #[test]
 fn serves_nothing_outside_the_site() {
     let (_tmp, root) = common::project();

@@ -34,18 +34,20 @@ fuzz_target!(|data: &[u8]| {
         site: loaded("content/site.yaml", SITE),
         metrics: loaded("content/metrics.yaml", METRICS),
         places: loaded("content/places.yaml", PLACES),
-        bulletins: vec![BulletinSource {
+        bulletins: vec![std::sync::Arc::new(BulletinSource {
             slug: "fuzz".into(),
+            fingerprint: 0,
             yaml: Loaded { file: SourceFile::new("content/bulletins/fuzz.yaml", yaml), data: bulletin },
             text: SourceFile::new("content/bulletins/fuzz.md", md),
-        }],
+        })],
     };
     let (content, diagnostics) = cifras::validate::validate(&sources);
     let _ = diagnostics.to_string();
     if let Some(content) = content {
         let site = cifras::model::Site::new(content);
         let tera = cifras::render::templates(Path::new("/nonexistent")).expect("built-in templates");
-        // Card pixels depend only on the layout code, not on the input: fuzz everything else.
-        let _ = cifras::render::render(&site, &tera, Path::new("/nonexistent"), false);
+        // PNG pixels depend only on the layout code, not on the input: render lists them undrawn.
+        let charts = cifras::render::charts::SiteCharts::draw(&site, None);
+        let _ = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None);
     }
 });

@@ -5,6 +5,7 @@ pub mod schema;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -18,16 +19,18 @@ use schema::{BulletinFile, MetricsFile, PlacesFile, SiteFile};
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A parsed file together with its text, so later stages can quote it in messages.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Loaded<T> {
     pub file: SourceFile,
     pub data: T,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BulletinSource {
     /// The file stem, which becomes the bulletin's URL slug.
     pub slug: String,
+    /// A hash of the slug and both files' text: what the bulletin is made from.
+    pub fingerprint: u64,
     pub yaml: Loaded<BulletinFile>,
     /// The bulletin text (Markdown).
     pub text: SourceFile,
@@ -40,11 +43,20 @@ pub struct Sources {
     pub metrics: Loaded<MetricsFile>,
     pub places: Loaded<PlacesFile>,
     /// Sorted by slug.
-    pub bulletins: Vec<BulletinSource>,
+    /// Shared, so `serve` keeps unchanged bulletins between rebuilds without copying them.
+    pub bulletins: Vec<Arc<BulletinSource>>,
 }
 
 /// Read and parse `<root>/content`. Paths in messages are relative to `root`.
 pub fn load(root: &Path) -> Result<(Sources, Diagnostics), Diagnostics> {
+    load_with(root, None)
+}
+
+/// `load`, reusing from `memo` the bulletins whose files did not change (for `serve`).
+pub fn load_with(
+    root: &Path,
+    memo: Option<&crate::memo::Memo>,
+) -> Result<(Sources, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let content = Path::new("content");
     if !root.join(content).is_dir() {
@@ -59,7 +71,7 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), Diagnostics> {
     let site = parse_file::<SiteFile>(root, &content.join("site.yaml"), &mut diags);
     let metrics = parse_file::<MetricsFile>(root, &content.join("metrics.yaml"), &mut diags);
     let places = parse_file::<PlacesFile>(root, &content.join("places.yaml"), &mut diags);
-    let bulletins = load_bulletins(root, &content.join("bulletins"), &mut diags);
+    let bulletins = load_bulletins(root, &content.join("bulletins"), memo, &mut diags);
 
     // A broken bulletin file is left out and reported; the others are still validated, so one
     // typo does not hide the problems elsewhere. Without the catalogues nothing can be checked.
@@ -77,7 +89,12 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), Diagnostics> {
     }
 }
 
-fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<BulletinSource> {
+fn load_bulletins(
+    root: &Path,
+    dir: &Path,
+    memo: Option<&crate::memo::Memo>,
+    diags: &mut Diagnostics,
+) -> Vec<Arc<BulletinSource>> {
     if !root.join(dir).is_dir() {
         diags.push(
             Diagnostic::file_error(dir, "bulletins directory not found")
@@ -145,15 +162,33 @@ fn load_bulletins(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Bulle
             _ => diags.push(unexpected_file(&rel)),
         }
     }
-    let parsed: Vec<(Option<BulletinSource>, Diagnostics)> = jobs
+    let parsed: Vec<(Option<Arc<BulletinSource>>, Diagnostics)> = jobs
         .into_par_iter()
         .map(|(slug, rel, text_rel)| {
             let mut found = Diagnostics::default();
-            let yaml = parse_file::<BulletinFile>(root, &rel, &mut found);
+            let yaml = read_text(root, &rel, &mut found);
             let text = read_text(root, &text_rel, &mut found);
-            let source = match (yaml, text) {
-                (Some(yaml), Some(text)) => Some(BulletinSource { slug, yaml, text }),
-                _ => None,
+            let (Some(yaml), Some(text)) = (yaml, text) else {
+                return (None, found);
+            };
+            let fingerprint = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (&slug, &yaml.text, &text.text).hash(&mut h);
+                h.finish()
+            };
+            let parse = || {
+                let yaml = parse_source::<BulletinFile>(yaml, &mut found)?;
+                Some(Arc::new(BulletinSource {
+                    slug,
+                    fingerprint,
+                    yaml,
+                    text,
+                }))
+            };
+            let source = match memo {
+                Some(memo) => memo.source(fingerprint, parse),
+                None => parse(),
             };
             (source, found)
         })
@@ -228,6 +263,16 @@ fn parse_file<T: DeserializeOwned>(
         return None;
     }
     let file = read_text(root, rel, diags)?;
+    parse_source(file, diags)
+}
+
+/// Deserialize a file already read; on failure, record a located diagnostic.
+fn parse_source<T: DeserializeOwned>(
+    file: SourceFile,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    let rel = file.path.clone();
+    let rel = rel.as_path();
     if file.text.trim().is_empty() {
         diags.push(Diagnostic::file_error(rel, "file is empty").with_hint(
             "it must be a YAML mapping; see the files in the bundled content/ for an example",

@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 pub type S<T> = Spanned<T>;
 
 /// `content/site.yaml`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
     pub title: S<String>,
@@ -21,7 +21,7 @@ pub struct SiteFile {
     pub links: Vec<LinkSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkSpec {
     pub label: S<String>,
@@ -29,13 +29,13 @@ pub struct LinkSpec {
 }
 
 /// `content/metrics.yaml`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsFile {
     pub metrics: Vec<MetricSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricSpec {
     pub id: S<String>,
@@ -69,13 +69,13 @@ pub enum Group {
 }
 
 /// `content/places.yaml`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlacesFile {
     pub places: Vec<PlaceSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceSpec {
     pub id: S<String>,
@@ -97,7 +97,7 @@ pub enum PlaceKind {
 }
 
 /// `content/bulletins/<slug>.yaml`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BulletinFile {
     pub title: S<String>,
@@ -120,7 +120,7 @@ pub struct BulletinFile {
     pub reports: Vec<ReportSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
     /// The file the text was taken from (e.g. the PDF extraction's name).
@@ -129,7 +129,7 @@ pub struct SourceSpec {
     pub url: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     pub id: S<String>,
@@ -156,7 +156,7 @@ pub enum ReportKind {
     Target,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodSpec {
     #[serde(default)]
@@ -174,7 +174,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FigureSpec {
     pub metric: S<String>,
@@ -197,7 +197,7 @@ pub enum Qualifier {
 }
 
 /// The source states other values for the same figure.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConflictSpec {
     pub other_values: Vec<S<Number>>,

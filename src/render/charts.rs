@@ -2,6 +2,8 @@
 //! day), jornadas compared, per place. Each chart is drawn twice (a wide and a phone layout),
 //! and gets downloads (SVG, PNG, CSV) and an embed page at stable URLs under `graficas/`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::views::{kind_label, source_line, value_text};
@@ -15,8 +17,9 @@ pub struct ChartView {
     #[serde(skip)]
     pub spec: BarChart,
     pub id: String,
-    pub svg: String,
-    pub svg_narrow: String,
+    /// Shared: a drawing appears in pages, downloads and `serve`'s memo without copies.
+    pub svg: Arc<str>,
+    pub svg_narrow: Arc<str>,
     pub caption: String,
     /// Label and value of each mark, for the table beside the chart.
     pub rows: Vec<(String, String)>,
@@ -47,8 +50,8 @@ impl ChartFiles {
 pub fn chart_view(chart: BarChart) -> ChartView {
     ChartView {
         id: chart.id.clone(),
-        svg: String::new(),
-        svg_narrow: String::new(),
+        svg: Arc::from(""),
+        svg_narrow: Arc::from(""),
         caption: chart.title.clone(),
         rows: chart
             .bars
@@ -569,7 +572,7 @@ pub struct SiteCharts {
 
 impl SiteCharts {
     /// With a `memo` (in `serve`), a chart whose content did not change is not redrawn.
-    pub fn draw(site: &Site, memo: Option<&super::memo::Memo>) -> SiteCharts {
+    pub fn draw(site: &Site, memo: Option<&crate::memo::Memo>) -> SiteCharts {
         use rayon::prelude::*;
         let reports: Vec<Vec<Vec<ChartView>>> = site
             .bulletins
@@ -606,7 +609,12 @@ impl SiteCharts {
             .chain(all.home.iter_mut())
             .collect();
         views.into_par_iter().for_each(|v| {
-            let draw = || (charts::svg(&v.spec, false), charts::svg(&v.spec, true));
+            let draw = || {
+                (
+                    Arc::from(charts::svg(&v.spec, false)),
+                    Arc::from(charts::svg(&v.spec, true)),
+                )
+            };
             (v.svg, v.svg_narrow) = match memo {
                 Some(m) => m.svgs(v.spec.fingerprint(), draw),
                 None => draw(),

@@ -5,12 +5,12 @@
 pub mod charts;
 pub mod data;
 pub mod markdown;
-pub mod memo;
 pub mod publish;
 pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -27,11 +27,12 @@ use crate::model::{Date, Group, ObsRef, Site};
 use charts::{ChartView, SiteCharts};
 use views::*;
 
-/// One output file, its path relative to the output root.
+/// One output file, its path relative to the output root. The bytes are shared, so `serve`
+/// can keep and hand out unchanged files between rebuilds without copying them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 /// A PNG still to be drawn: rasterising is most of a build's work, so `render` only says what
@@ -60,7 +61,7 @@ impl Raster {
         bytes
             .map(|bytes| OutputFile {
                 path: self.path.clone(),
-                bytes,
+                bytes: bytes.into(),
             })
             .map_err(|e| Diagnostic::file_error(Path::new(&self.path), e))
     }
@@ -200,7 +201,9 @@ pub(crate) struct Part {
 
 struct Renderer<'a> {
     site: &'a Site,
-    memo: Option<&'a memo::Memo>,
+    /// Every figure encoded once for the CSV and JSON downloads.
+    data: &'a data::Encoded,
+    memo: Option<&'a crate::memo::Memo>,
     charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
     site_view: SiteView<'a>,
@@ -256,6 +259,7 @@ impl Renderer<'_> {
     fn fork(&self) -> Self {
         Renderer {
             site: self.site,
+            data: self.data,
             memo: self.memo,
             charts_drawn: self.charts_drawn,
             tera: self.tera,
@@ -380,7 +384,7 @@ impl Renderer<'_> {
         match rendered {
             Ok(html) => self.out.push(OutputFile {
                 path,
-                bytes: html.into_bytes(),
+                bytes: html.into_bytes().into(),
             }),
             Err(e) => self.diags.push(
                 Diagnostic::file_error(&Path::new("templates").join(template), tera_error(&e))
@@ -391,7 +395,10 @@ impl Renderer<'_> {
 
     fn file(&mut self, path: String, bytes: Result<Vec<u8>, String>) {
         match bytes {
-            Ok(bytes) => self.out.push(OutputFile { path, bytes }),
+            Ok(bytes) => self.out.push(OutputFile {
+                path,
+                bytes: bytes.into(),
+            }),
             Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
         }
     }
@@ -417,11 +424,13 @@ pub fn render(
     charts_drawn: &SiteCharts,
     tera: &Tera,
     root: &Path,
-    memo: Option<&memo::Memo>,
+    memo: Option<&crate::memo::Memo>,
 ) -> Result<Rendered, Diagnostics> {
     let c = &site.config;
+    let data = encode_figures(site, memo)?;
     let mut r = Renderer {
         site,
+        data: &data,
         memo,
         charts_drawn,
         tera,
@@ -835,10 +844,10 @@ fn metrics(r: &mut Renderer) {
             ..Meta::new(&m.label, m.definition.clone(), "indicadores")
         };
         r.page(&metric_href(site, i), "metric.html", meta, ctx);
-        let csv = data::csv(site, site.by_metric[i].iter().copied());
-        r.file(format!("datos/indicadores/{}.csv", m.slug), csv);
-        let json = data::json(site, site.by_metric[i].iter().copied());
-        r.file(format!("datos/indicadores/{}.json", m.slug), json);
+        let csv = r.data.csv(site.by_metric[i].iter().copied());
+        r.file(format!("datos/indicadores/{}.csv", m.slug), Ok(csv));
+        let json = r.data.json(site.by_metric[i].iter().copied());
+        r.file(format!("datos/indicadores/{}.json", m.slug), Ok(json));
     });
 }
 
@@ -939,7 +948,8 @@ fn places(r: &mut Renderer) {
                 figure: fi,
             })
         });
-        r.file(csv_path, data::csv(site, in_place));
+        let csv = r.data.csv(in_place);
+        r.file(csv_path, Ok(csv));
         let meta = Meta {
             lastmod: site.reports_by_place[i]
                 .iter()
@@ -959,11 +969,11 @@ fn downloads(r: &mut Renderer) {
     let site = r.site;
     r.file(
         "datos/cifras.csv".into(),
-        data::csv(site, site.all_observations()),
+        Ok(r.data.csv(site.all_observations())),
     );
     r.file(
         "datos/cifras.json".into(),
-        data::json(site, site.all_observations()),
+        Ok(r.data.json(site.all_observations())),
     );
     let per_metric: Vec<(Link, usize)> = site
         .metrics
@@ -1119,7 +1129,7 @@ fn static_files(r: &mut Renderer, root: &Path) {
         r.assets.insert(name, hashed.clone());
         r.out.push(OutputFile {
             path: hashed,
-            bytes,
+            bytes: bytes.into(),
         });
     }
 }
@@ -1134,7 +1144,7 @@ fn chart_files(r: &mut Renderer) {
     };
     r.par_each(&charts, key, |r, _, (chart, page)| {
         let f = &chart.files;
-        r.file(f.svg.clone(), Ok(chart.svg.clone().into_bytes()));
+        r.file(f.svg.clone(), Ok(chart.svg.as_bytes().to_vec()));
         r.rasters.push(Raster {
             path: f.png.clone(),
             image: Image::Chart(chart.spec.clone()),
@@ -1157,6 +1167,34 @@ fn publishing(r: &mut Renderer) {
     r.file("robots.txt".into(), Ok(publish::robots(&base).into_bytes()));
     // GitHub Pages runs Jekyll unless told not to; the site is already built.
     r.file(".nojekyll".into(), Ok(Vec::new()));
+}
+
+/// Encode every figure for the downloads, bulletin by bulletin (in parallel; from the memo
+/// when the bulletin and the catalogues are unchanged).
+fn encode_figures(
+    site: &Site,
+    memo: Option<&crate::memo::Memo>,
+) -> Result<data::Encoded, Diagnostics> {
+    let catalogue = {
+        let mut h = DefaultHasher::new();
+        format!("{:?}{:?}", site.metrics, site.places).hash(&mut h);
+        h.finish()
+    };
+    let lines: Result<Vec<data::BulletinLines>, String> = (0..site.bulletins.len())
+        .into_par_iter()
+        .map(|b| {
+            let encode = || data::encode_bulletin(site, b);
+            match memo {
+                Some(m) => m.lines(site.bulletins[b].fingerprint ^ catalogue, encode),
+                None => encode(),
+            }
+        })
+        .collect();
+    lines.map(data::Encoded::new).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::file_error(Path::new("datos"), e));
+        d
+    })
 }
 
 /// The observations a page shows, by the bulletins they come from.

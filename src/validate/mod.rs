@@ -22,6 +22,14 @@ const YEARS: std::ops::RangeInclusive<i32> = 1943..=2100;
 const MAX_PERIOD_DAYS: i64 = 3653;
 
 pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
+    validate_with(src, None)
+}
+
+/// `validate`, reusing from `memo` the bulletins checked before against the same catalogues.
+pub fn validate_with(
+    src: &Sources,
+    memo: Option<&crate::memo::Memo>,
+) -> (Option<Content>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = site(src, &mut diags);
     let metrics = metrics(src, &mut diags);
@@ -46,12 +54,24 @@ pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
         place_ids,
     };
     // Bulletins are checked independently of each other: in parallel, reported in order.
+    let catalogue_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&src.metrics.file.text, &src.places.file.text).hash(&mut h);
+        h.finish()
+    };
     let checked: Vec<(Bulletin, Diagnostics)> = src
         .bulletins
         .par_iter()
         .map(|b| {
-            let mut found = Diagnostics::default();
-            (bulletin(b, &refs, &mut found), found)
+            let check = || {
+                let mut found = Diagnostics::default();
+                (bulletin(b, &refs, &mut found), found)
+            };
+            match memo {
+                Some(memo) => memo.checked(b.fingerprint ^ catalogue_key.rotate_left(1), check),
+                None => check(),
+            }
         })
         .collect();
     let mut bulletins = Vec::with_capacity(checked.len());
@@ -400,7 +420,6 @@ fn place_ref(
 }
 
 fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulletin {
-    let y_text = &b.yaml.file.text;
     let f = &b.yaml.file;
     let y = &b.yaml.data;
     if !is_url_slug(&b.slug) {
@@ -485,12 +504,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         notes: y.notes.iter().map(|n| n.value.trim().to_string()).collect(),
         reports,
         text: b.text.text.clone(),
-        fingerprint: {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (&b.slug, &y_text, &b.text.text).hash(&mut h);
-            h.finish()
-        },
+        fingerprint: b.fingerprint,
     }
 }
 

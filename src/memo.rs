@@ -1,6 +1,6 @@
-//! Work `serve` keeps between rebuilds: chart drawings and rendered pages, each under a hash of
-//! everything it is made from, so an edit to one bulletin redraws and re-renders only what that
-//! edit changed. Two generations: what a rebuild does not use is dropped after the next one, so
+//! Work `serve` keeps between rebuilds: parsed and checked bulletins, chart drawings, rendered
+//! pages, each under a hash of everything it is made from, so an edit to one bulletin parses,
+//! checks, redraws and re-renders only what that edit changed. Two generations: what a rebuild does not use is dropped after the next one, so
 //! memory stays bounded by about two sites' worth.
 //!
 //! `build` does not use it: a one-off build would only pay for the hashing.
@@ -8,13 +8,16 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Memo {
-    svgs: Generations<(String, String)>,
+    svgs: Generations<(Arc<str>, Arc<str>)>,
     pages: Generations<String>,
-    units: Generations<super::Part>,
+    units: Generations<crate::render::Part>,
+    sources: Generations<Arc<crate::load::BulletinSource>>,
+    checked: Generations<(crate::model::Bulletin, crate::diagnostics::Diagnostics)>,
+    lines: Generations<crate::render::data::BulletinLines>,
 }
 
 struct Generations<T> {
@@ -70,7 +73,11 @@ impl<T: Clone> Generations<T> {
 
 impl Memo {
     /// A chart's wide and narrow SVG.
-    pub fn svgs(&self, key: u64, draw: impl FnOnce() -> (String, String)) -> (String, String) {
+    pub fn svgs(
+        &self,
+        key: u64,
+        draw: impl FnOnce() -> (Arc<str>, Arc<str>),
+    ) -> (Arc<str>, Arc<str>) {
         self.svgs.get_or(key, draw)
     }
 
@@ -88,8 +95,40 @@ impl Memo {
 
     /// Everything one part of the site (a bulletin's page, an indicator's, a chart's files)
     /// produced, under a key made from exactly what that part is built from.
-    pub(super) fn unit(&self, key: u64, make: impl FnOnce() -> super::Part) -> super::Part {
+    pub(crate) fn unit(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> crate::render::Part,
+    ) -> crate::render::Part {
         self.units.get_or(key, make)
+    }
+
+    /// A bulletin's parsed files, under a hash of their text; `None` when they do not parse.
+    pub(crate) fn source(
+        &self,
+        key: u64,
+        parse: impl FnOnce() -> Option<Arc<crate::load::BulletinSource>>,
+    ) -> Option<Arc<crate::load::BulletinSource>> {
+        self.sources.try_get_or(key, || parse().ok_or(())).ok()
+    }
+
+    /// A bulletin as validated, with what validation found, under a hash of its files and the
+    /// catalogues it was checked against.
+    pub(crate) fn checked(
+        &self,
+        key: u64,
+        check: impl FnOnce() -> (crate::model::Bulletin, crate::diagnostics::Diagnostics),
+    ) -> (crate::model::Bulletin, crate::diagnostics::Diagnostics) {
+        self.checked.get_or(key, check)
+    }
+
+    /// A bulletin's figures encoded for the downloads.
+    pub(crate) fn lines(
+        &self,
+        key: u64,
+        encode: impl FnOnce() -> Result<crate::render::data::BulletinLines, String>,
+    ) -> Result<crate::render::data::BulletinLines, String> {
+        self.lines.try_get_or(key, encode)
     }
 
     /// Call after each rebuild: what it did not use will be dropped after the next one.
@@ -97,6 +136,9 @@ impl Memo {
         self.svgs.next_generation();
         self.pages.next_generation();
         self.units.next_generation();
+        self.sources.next_generation();
+        self.checked.next_generation();
+        self.lines.next_generation();
     }
 
     /// Templates changed: no rendered page can be reused.
@@ -117,7 +159,7 @@ mod tests {
         let mut draw = |memo: &Memo| {
             memo.svgs(7, || {
                 calls += 1;
-                ("w".into(), "n".into())
+                (Arc::from("w"), Arc::from("n"))
             })
         };
         draw(&memo);
