@@ -1,19 +1,16 @@
 //! Work `serve` keeps between rebuilds: parsed and checked bulletins, chart drawings, rendered
-//! pages, each under a hash of everything it is made from, so an edit to one bulletin parses,
+//! parts of the site, each under a hash of everything it is made from, so an edit to one bulletin parses,
 //! checks, redraws and re-renders only what that edit changed. Two generations: what a rebuild does not use is dropped after the next one, so
 //! memory stays bounded by about two sites' worth.
 //!
 //! `build` does not use it: a one-off build would only pay for the hashing.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Memo {
     svgs: Generations<(Arc<str>, Arc<str>)>,
-    pages: Generations<String>,
     units: Generations<crate::render::Part>,
     sources: Generations<Arc<crate::load::BulletinSource>>,
     checked: Generations<(crate::model::Bulletin, crate::diagnostics::Diagnostics)>,
@@ -81,18 +78,6 @@ impl Memo {
         self.svgs.get_or(key, draw)
     }
 
-    /// A page rendered from `template` with a context whose JSON is `context`.
-    pub fn page<E>(
-        &self,
-        template: &str,
-        context: &str,
-        render: impl FnOnce() -> Result<String, E>,
-    ) -> Result<String, E> {
-        let mut h = DefaultHasher::new();
-        (template, context).hash(&mut h);
-        self.pages.try_get_or(h.finish(), render)
-    }
-
     /// Everything one part of the site (a bulletin's page, an indicator's, a chart's files)
     /// produced, under a key made from exactly what that part is built from.
     pub(crate) fn unit(
@@ -103,7 +88,8 @@ impl Memo {
         self.units.get_or(key, make)
     }
 
-    /// A bulletin's parsed files, under a hash of their text; `None` when they do not parse.
+    /// A bulletin's parsed files, under a hash of their paths, sizes and modification times;
+    /// `None` when they cannot be read or parsed (then nothing is kept).
     pub(crate) fn source(
         &self,
         key: u64,
@@ -134,7 +120,6 @@ impl Memo {
     /// Call after each rebuild: what it did not use will be dropped after the next one.
     pub fn end_rebuild(&self) {
         self.svgs.next_generation();
-        self.pages.next_generation();
         self.units.next_generation();
         self.sources.next_generation();
         self.checked.next_generation();
@@ -143,7 +128,6 @@ impl Memo {
 
     /// Templates changed: no rendered page can be reused.
     pub fn forget_pages(&self) {
-        self.pages.clear();
         self.units.clear();
     }
 }
@@ -170,17 +154,5 @@ mod tests {
         memo.end_rebuild(); // unused for a whole rebuild: dropped
         draw(&memo);
         assert_eq!(calls, 2);
-        let page = |memo: &Memo, t: &str, html: &str| {
-            memo.page(t, "{}", || Ok::<_, ()>(html.to_string()))
-                .unwrap()
-        };
-        assert_eq!(page(&memo, "a.html", "x"), "x");
-        assert_eq!(page(&memo, "a.html", "y"), "x");
-        assert_eq!(page(&memo, "b.html", "y"), "y");
-        assert!(memo
-            .page("c.html", "{}", || Err::<String, _>("bad"))
-            .is_err());
-        memo.forget_pages();
-        assert_eq!(page(&memo, "a.html", "z"), "z");
     }
 }

@@ -165,30 +165,36 @@ fn load_bulletins(
     let parsed: Vec<(Option<Arc<BulletinSource>>, Diagnostics)> = jobs
         .into_par_iter()
         .map(|(slug, rel, text_rel)| {
+            use std::hash::{Hash, Hasher};
             let mut found = Diagnostics::default();
-            let yaml = read_text(root, &rel, &mut found);
-            let text = read_text(root, &text_rel, &mut found);
-            let (Some(yaml), Some(text)) = (yaml, text) else {
-                return (None, found);
-            };
-            let fingerprint = {
-                use std::hash::{Hash, Hasher};
+            let read = |found: &mut Diagnostics| {
+                let yaml = read_text(root, &rel, found);
+                let text = read_text(root, &text_rel, found);
+                let (yaml, text) = (yaml?, text?);
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 (&slug, &yaml.text, &text.text).hash(&mut h);
-                h.finish()
-            };
-            let parse = || {
-                let yaml = parse_source::<BulletinFile>(yaml, &mut found)?;
+                let fingerprint = h.finish();
+                let yaml = parse_source::<BulletinFile>(yaml, found)?;
                 Some(Arc::new(BulletinSource {
-                    slug,
+                    slug: slug.clone(),
                     fingerprint,
                     yaml,
                     text,
                 }))
             };
             let source = match memo {
-                Some(memo) => memo.source(fingerprint, parse),
-                None => parse(),
+                // Unchanged files (same size and modification time) are not even read again.
+                Some(memo) => {
+                    let stamp = |p: &Path| {
+                        fs::metadata(root.join(p))
+                            .ok()
+                            .map(|m| (m.len(), m.modified().ok()))
+                    };
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (&rel, stamp(&rel), stamp(&text_rel)).hash(&mut h);
+                    memo.source(h.finish(), || read(&mut found))
+                }
+                None => read(&mut found),
             };
             (source, found)
         })

@@ -16,6 +16,9 @@ pub struct ChartView {
     /// What was drawn, for the downloads and social cards; templates use the fields below.
     #[serde(skip)]
     pub spec: BarChart,
+    /// `spec.fingerprint()`, computed once: `serve` keys its memo with it.
+    #[serde(skip)]
+    pub fingerprint: u64,
     pub id: String,
     /// Shared: a drawing appears in pages, downloads and `serve`'s memo without copies.
     pub svg: Arc<str>,
@@ -65,6 +68,7 @@ pub fn chart_view(chart: BarChart) -> ChartView {
             })
             .collect(),
         files: ChartFiles::new(&chart.id),
+        fingerprint: chart.fingerprint(),
         spec: chart,
     }
 }
@@ -616,7 +620,7 @@ impl SiteCharts {
                 )
             };
             (v.svg, v.svg_narrow) = match memo {
-                Some(m) => m.svgs(v.spec.fingerprint(), draw),
+                Some(m) => m.svgs(v.fingerprint, draw),
                 None => draw(),
             };
         });

@@ -102,19 +102,21 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
     }
 }
 
-/// One figure's CSV line (with its line break) and pretty-printed JSON object.
+/// One figure's CSV line (with its line break) and pretty-printed JSON object (indented as an
+/// element of the array it goes into).
 #[derive(Clone, Debug)]
 pub struct Line {
     csv: String,
     json: String,
 }
 
-/// Every figure of one bulletin, encoded: by report, then figure.
-pub type BulletinLines = Vec<Vec<Line>>;
+/// Every figure of one bulletin, encoded: by report, then figure. Shared, so `serve` keeps
+/// unchanged bulletins' lines between rebuilds without copying them.
+pub type BulletinLines = std::sync::Arc<Vec<Vec<Line>>>;
 
 pub fn encode_bulletin(site: &Site, bulletin: usize) -> Result<BulletinLines, String> {
     let b = &site.bulletins[bulletin];
-    b.reports
+    let lines: Result<Vec<Vec<Line>>, String> = b.reports
         .iter()
         .enumerate()
         .map(|(ri, r)| {
@@ -133,14 +135,16 @@ pub fn encode_bulletin(site: &Site, bulletin: usize) -> Result<BulletinLines, St
                         .from_writer(Vec::new());
                     w.serialize(&row).map_err(|e| e.to_string())?;
                     let csv = w.into_inner().map_err(|e| e.to_string())?;
+                    let json = serde_json::to_string_pretty(&row).map_err(|e| e.to_string())?;
                     Ok(Line {
                         csv: String::from_utf8(csv).map_err(|e| e.to_string())?,
-                        json: serde_json::to_string_pretty(&row).map_err(|e| e.to_string())?,
+                        json: format!("  {}", json.replace('\n', "\n  ")),
                     })
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    lines.map(std::sync::Arc::new)
 }
 
 /// The encoded figures of the whole site, by bulletin.
@@ -177,8 +181,8 @@ impl Encoded {
     pub fn json(&self, obs: impl Iterator<Item = ObsRef>) -> Vec<u8> {
         let mut out = String::from("[");
         for (i, o) in obs.enumerate() {
-            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-            out.push_str(&self.line(o).json.replace('\n', "\n  "));
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&self.line(o).json);
         }
         out.push_str(if out.len() == 1 { "]\n" } else { "\n]\n" });
         out.into_bytes()

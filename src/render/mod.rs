@@ -247,6 +247,8 @@ impl<'m> Meta<'m> {
 /// thousands of tables helps no reader; every figure stays on its bulletin's page and in the
 /// CSV and JSON downloads the page links to.
 const LISTED: usize = 100;
+/// How many reports a place page shows in full (each with all its figures): the most recent.
+const PLACE_REPORTS: usize = 30;
 /// How many of the latest bulletins the home page lists (all are under `boletines/`).
 const HOME_LATEST: usize = 12;
 
@@ -373,15 +375,7 @@ impl Renderer<'_> {
             let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
             self.sitemap.push((dir.to_string(), lastmod));
         }
-        let rendered = match self.memo {
-            // The key is the whole context: a page is reused only if nothing it shows changed.
-            Some(memo) => {
-                let json = ctx.clone().into_json().to_string();
-                memo.page(template, &json, || self.tera.render(template, &ctx))
-            }
-            None => self.tera.render(template, &ctx),
-        };
-        match rendered {
+        match self.tera.render(template, &ctx) {
             Ok(html) => self.out.push(OutputFile {
                 path,
                 bytes: html.into_bytes().into(),
@@ -459,19 +453,28 @@ pub fn render(
         diags: Diagnostics::default(),
     };
     static_files(&mut r, root);
-    // Bulletins first: their charts are registered to their pages, and the home reuses one.
-    bulletins(&mut r);
-    home(&mut r);
-    metrics(&mut r);
-    places(&mut r);
-    downloads(&mut r);
-    methodology(&mut r);
-    r.page(
-        "404.html",
-        "404.html",
-        Meta::new("Página no encontrada", "La página que busca no existe.", ""),
-        Context::new(),
-    );
+    // The sections are independent: rendered in parallel, merged in this order. Bulletins
+    // first: a chart belongs to the first page that shows it (the home reuses one).
+    let sections: [fn(&mut Renderer); 7] = [
+        bulletins,
+        home,
+        metrics,
+        places,
+        downloads,
+        methodology,
+        not_found,
+    ];
+    let parts: Vec<Part> = sections
+        .par_iter()
+        .map(|section| {
+            let mut part = r.fork();
+            section(&mut part);
+            part.into_part()
+        })
+        .collect();
+    for part in parts {
+        r.merge_part(part);
+    }
     chart_files(&mut r);
     publishing(&mut r);
     if r.diags.has_errors() {
@@ -744,26 +747,44 @@ fn metrics(r: &mut Renderer) {
         note: Option<String>,
         conflict: Option<String>,
     }
-    let key = |i: usize, _: &crate::model::Metric| observations_key(site, &site.by_metric[i]);
+    // The page shows the latest observations in full, and of the others only where and when
+    // they are (for its dataset metadata): an edit elsewhere does not re-render it.
+    let shown = |i: usize| {
+        let all = &site.by_metric[i];
+        &all[all.len().saturating_sub(LISTED)..]
+    };
+    let key = |i: usize, _: &crate::model::Metric| {
+        let mut h = DefaultHasher::new();
+        observations_key(site, shown(i)).hash(&mut h);
+        for o in &site.by_metric[i] {
+            let r = site.report(*o);
+            (r.period, &r.scope, site.bulletins[o.bulletin].sort_date()).hash(&mut h);
+        }
+        for c in &r.charts_drawn.metrics[i] {
+            c.fingerprint.hash(&mut h);
+        }
+        h.finish()
+    };
     r.par_each(&site.metrics, key, |r, i, m| {
         let all = &site.by_metric[i];
-        let observations: Vec<Observation> = all[all.len().saturating_sub(LISTED)..]
+        let observations: Vec<Observation> = shown(i)
             .iter()
             .map(|&o| {
-                let rv = report_view(site, o.bulletin, o.report, Vec::new());
+                let b = &site.bulletins[o.bulletin];
+                let rep = site.report(o);
                 let f = site.figure(o);
-                let fv = &rv.figures[o.figure];
+                let fv = figure_view(site, b, rep, f);
                 Observation {
-                    value: fv.value.clone(),
-                    source: fv.source.clone(),
-                    per_day: fv.per_day.clone(),
-                    period: rv.period.clone(),
-                    days: rv.days,
-                    year_note: rv.year_note,
-                    kind: rv.kind,
-                    scope: rv.scope.clone(),
-                    bulletin: rv.bulletin.clone(),
-                    report_anchor: rv.id.clone(),
+                    value: fv.value,
+                    source: fv.source,
+                    per_day: fv.per_day,
+                    period: rep.period.long_es(),
+                    days: rep.period.days(),
+                    year_note: (!rep.period.year_stated()).then_some(YEAR_NOTE),
+                    kind: kind_label(rep.kind),
+                    scope: rep.scope.iter().map(|&p| place_link(site, p)).collect(),
+                    bulletin: bulletin_link(b),
+                    report_anchor: rep.id.clone(),
                     note: f.note.clone(),
                     conflict: fv
                         .conflict
@@ -809,7 +830,7 @@ fn metrics(r: &mut Renderer) {
             &card_path,
             Card {
                 site: site.config.title.clone(),
-                kicker: format!("Indicador · {} cifras", observations.len()),
+                kicker: format!("Indicador · {} cifras", all.len()),
                 title: m.label.clone(),
                 body,
             },
@@ -844,11 +865,15 @@ fn metrics(r: &mut Renderer) {
             ..Meta::new(&m.label, m.definition.clone(), "indicadores")
         };
         r.page(&metric_href(site, i), "metric.html", meta, ctx);
+    });
+    // The downloads have every observation: put together from encoded lines, outside the
+    // memoised pages so an edit to any figure reaches them.
+    for (i, m) in site.metrics.iter().enumerate() {
         let csv = r.data.csv(site.by_metric[i].iter().copied());
         r.file(format!("datos/indicadores/{}.csv", m.slug), Ok(csv));
         let json = r.data.json(site.by_metric[i].iter().copied());
         r.file(format!("datos/indicadores/{}.json", m.slug), Ok(json));
-    });
+    }
 }
 
 fn places(r: &mut Renderer) {
@@ -893,20 +918,30 @@ fn places(r: &mut Renderer) {
         ctx,
     );
 
+    // What a place page shows: its latest reports and bulletins, their totals, its chart.
     let key = |i: usize, _: &crate::model::Place| {
         let mut h = DefaultHasher::new();
-        for &(b, ri) in &site.reports_by_place[i] {
+        let (reports, bulletins) = (&site.reports_by_place[i], &site.bulletins_by_place[i]);
+        (reports.len(), bulletins.len()).hash(&mut h);
+        for &(b, ri) in reports.iter().take(PLACE_REPORTS) {
             (site.bulletins[b].fingerprint, ri).hash(&mut h);
         }
-        for &b in &site.bulletins_by_place[i] {
+        for &b in bulletins.iter().take(LISTED) {
             site.bulletins[b].fingerprint.hash(&mut h);
         }
+        for &(b, _) in reports {
+            site.bulletins[b].sort_date().hash(&mut h);
+        }
+        r.charts_drawn.places[i]
+            .as_ref()
+            .map(|c| c.fingerprint)
+            .hash(&mut h);
         h.finish()
     };
     r.par_each(&site.places, key, |r, i, p| {
         let reports: Vec<ReportView> = site.reports_by_place[i]
             .iter()
-            .take(LISTED)
+            .take(PLACE_REPORTS)
             .map(|&(bi, ri)| report_view(site, bi, ri, Vec::new()))
             .collect();
         let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
@@ -939,17 +974,7 @@ fn places(r: &mut Renderer) {
         ctx.insert("reports_total", &site.reports_by_place[i].len());
         ctx.insert("bulletins", &bulletins);
         ctx.insert("bulletins_total", &site.bulletins_by_place[i].len());
-        let csv_path = format!("datos/lugares/{}.csv", p.id);
-        ctx.insert("csv", &csv_path);
-        let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
-            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| ObsRef {
-                bulletin: bi,
-                report: ri,
-                figure: fi,
-            })
-        });
-        let csv = r.data.csv(in_place);
-        r.file(csv_path, Ok(csv));
+        ctx.insert("csv", &format!("datos/lugares/{}.csv", p.id));
         let meta = Meta {
             lastmod: site.reports_by_place[i]
                 .iter()
@@ -963,6 +988,17 @@ fn places(r: &mut Renderer) {
         };
         r.page(&place_href(site, i), "place.html", meta, ctx);
     });
+    for (i, p) in site.places.iter().enumerate() {
+        let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
+            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| ObsRef {
+                bulletin: bi,
+                report: ri,
+                figure: fi,
+            })
+        });
+        let csv = r.data.csv(in_place);
+        r.file(format!("datos/lugares/{}.csv", p.id), Ok(csv));
+    }
 }
 
 fn downloads(r: &mut Renderer) {
@@ -1020,6 +1056,15 @@ fn downloads(r: &mut Renderer) {
         ..Meta::new("Datos", description.clone(), "datos")
     };
     r.page("datos/", "data.html", meta, ctx);
+}
+
+fn not_found(r: &mut Renderer) {
+    r.page(
+        "404.html",
+        "404.html",
+        Meta::new("Página no encontrada", "La página que busca no existe.", ""),
+        Context::new(),
+    );
 }
 
 fn methodology(r: &mut Renderer) {
@@ -1139,7 +1184,7 @@ fn chart_files(r: &mut Renderer) {
     let charts: Vec<(ChartView, String)> = std::mem::take(&mut r.charts).into_values().collect();
     let key = |_: usize, (chart, page): &(ChartView, String)| {
         let mut h = DefaultHasher::new();
-        (chart.spec.fingerprint(), page).hash(&mut h);
+        (chart.fingerprint, page).hash(&mut h);
         h.finish()
     };
     r.par_each(&charts, key, |r, _, (chart, page)| {

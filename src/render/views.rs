@@ -154,35 +154,7 @@ pub fn source_line(b: &Bulletin) -> String {
 pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) -> ReportView {
     let b = &site.bulletins[bi];
     let r = &b.reports[ri];
-    let figures = r
-        .figures
-        .iter()
-        .map(|f| {
-            let m = &site.metrics[f.metric];
-            FigureView {
-                metric: Link {
-                    text: m.label.clone(),
-                    href: metric_href(site, f.metric),
-                },
-                value: value_text(f.value, f.qualifier),
-                source: f
-                    .source
-                    .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
-                per_day: per_day_text(f, r).filter(|_| m.per_day),
-                unit: m.unit.clone(),
-                note: f.note.clone(),
-                conflict: f.conflict.as_ref().map(|c| ConflictView {
-                    other_values: c
-                        .other_values
-                        .iter()
-                        .map(|v| format::number(*v))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    note: c.note.clone(),
-                }),
-            }
-        })
-        .collect();
+    let figures = r.figures.iter().map(|f| figure_view(site, b, r, f)).collect();
     ReportView {
         id: r.id.clone(),
         title: r.title.clone(),
@@ -195,6 +167,38 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) ->
         bulletin: bulletin_link(b),
         figures,
         charts,
+    }
+}
+
+/// One figure as pages show it: value, source sentence link, per-day rate, notes.
+pub fn figure_view(
+    site: &Site,
+    b: &Bulletin,
+    r: &Report,
+    f: &crate::model::Figure,
+) -> FigureView {
+    let m = &site.metrics[f.metric];
+    FigureView {
+        metric: Link {
+            text: m.label.clone(),
+            href: metric_href(site, f.metric),
+        },
+        value: value_text(f.value, f.qualifier),
+        source: f
+            .source
+            .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
+        per_day: per_day_text(f, r).filter(|_| m.per_day),
+        unit: m.unit.clone(),
+        note: f.note.clone(),
+        conflict: f.conflict.as_ref().map(|c| ConflictView {
+            other_values: c
+                .other_values
+                .iter()
+                .map(|v| format::number(*v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            note: c.note.clone(),
+        }),
     }
 }
 
