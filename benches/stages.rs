@@ -35,17 +35,17 @@ fn stages(c: &mut Criterion) {
     });
     // One PNG of each kind: drawing all of them is the build's largest cost.
     let chart = rendered
-        .rasters
+        .deferred
         .iter()
         .find(|r| matches!(r.image, render::Image::Chart(_)))
         .expect("a chart PNG");
     let card = rendered
-        .rasters
+        .deferred
         .iter()
         .find(|r| matches!(r.image, render::Image::Card(_)))
         .expect("a social card");
-    g.bench_function("raster (one chart PNG)", |b| b.iter(|| chart.draw()));
-    g.bench_function("raster (one social card)", |b| b.iter(|| card.draw()));
+    g.bench_function("draw (one chart PNG)", |b| b.iter(|| chart.draw()));
+    g.bench_function("draw (one social card)", |b| b.iter(|| card.draw()));
     let out = root.join("public");
     g.bench_function("write", |b| {
         b.iter(|| cifras::write::write_site(Path::new(&out), &rendered.files).expect("write"))

@@ -25,14 +25,15 @@ use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
-use render::{OutputFile, Raster};
+use render::{Deferred, OutputFile};
 
 /// What a successful run produced.
 #[derive(Debug)]
 pub struct Outcome {
     pub files: Vec<OutputFile>,
-    /// PNGs not drawn yet (only from `build_in_memory`: `serve` draws them on request).
-    pub rasters: Vec<Raster>,
+    /// Files not made yet (PNGs, data downloads; only from `build_in_memory`: `serve` makes
+    /// them on request).
+    pub deferred: Vec<Deferred>,
     /// Warnings only (errors make the run fail).
     pub diagnostics: Diagnostics,
     pub bulletins: usize,
@@ -50,8 +51,8 @@ pub struct Timings {
     pub charts: Duration,
     /// Pages, downloads, feeds (templates).
     pub render: Duration,
-    /// PNG chart downloads and social cards.
-    pub raster: Duration,
+    /// Files made last, in parallel: PNG chart downloads, social cards, data downloads.
+    pub deferred: Duration,
     pub write: Duration,
 }
 
@@ -60,26 +61,27 @@ impl std::fmt::Display for Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "load {:.0} ms, validate {:.0} ms, model {:.0} ms, charts {:.0} ms, render {:.0} ms, raster {:.0} ms, write {:.0} ms",
+            "load {:.0} ms, validate {:.0} ms, model {:.0} ms, charts {:.0} ms, render {:.0} ms, deferred {:.0} ms, write {:.0} ms",
             ms(self.load),
             ms(self.validate),
             ms(self.model),
             ms(self.charts),
             ms(self.render),
-            ms(self.raster),
+            ms(self.deferred),
             ms(self.write)
         )
     }
 }
 
-/// What to do with the PNGs `render` asks for.
+/// What to do with the files `render` leaves for later (`render::Deferred`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pixels {
-    /// `check`: list the files, draw nothing (nothing in the content can make drawing fail).
+    /// `check`: make the data files, list the PNGs without drawing them (nothing in the
+    /// content can make drawing fail, and drawing is most of a build's time).
     Skip,
-    /// `build`: draw them all.
+    /// `build`: make them all.
     Draw,
-    /// `serve`: hand them over undrawn.
+    /// `serve`: hand them over; it makes each one when it is first requested.
     Defer,
 }
 
@@ -93,7 +95,7 @@ pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics
 }
 
 /// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
-/// `Outcome::rasters`.
+/// `Outcome::deferred`.
 /// `memo` keeps drawings and pages between calls, so a rebuild redoes only what changed.
 pub fn build_in_memory(
     root: &Path,
@@ -153,16 +155,21 @@ fn run(
     let rendered = render::render(&site, &charts, &tera, root, memo).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
-    let mut rasters = Vec::new();
+    let mut deferred = Vec::new();
     match pixels {
-        Pixels::Skip => files.extend(rendered.rasters.into_iter().map(|r| OutputFile {
-            path: r.path,
-            bytes: Vec::new().into(),
-        })),
-        Pixels::Defer => rasters = rendered.rasters,
-        Pixels::Draw => {
-            let drawn: Vec<Result<OutputFile, Diagnostic>> =
-                rendered.rasters.par_iter().map(Raster::draw).collect();
+        Pixels::Defer => deferred = rendered.deferred,
+        Pixels::Skip | Pixels::Draw => {
+            let drawn: Vec<Result<OutputFile, Diagnostic>> = rendered
+                .deferred
+                .par_iter()
+                .map(|d| match pixels {
+                    Pixels::Skip if d.is_png() => Ok(OutputFile {
+                        path: d.path.clone(),
+                        bytes: Vec::new().into(),
+                    }),
+                    _ => d.draw(),
+                })
+                .collect();
             let mut failed = Diagnostics::default();
             for d in drawn {
                 match d {
@@ -176,10 +183,10 @@ fn run(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    lap(&mut timings.raster);
+    lap(&mut timings.deferred);
     Ok(Outcome {
         files,
-        rasters,
+        deferred,
         diagnostics: diags.sorted(),
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),

@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::memo::Memo;
-use crate::render::Raster;
+use crate::render::Deferred;
 use crate::Options;
 
 /// What a build gives the server: finished files and the PNGs to draw on request.
-type Built = (HashMap<String, Arc<[u8]>>, HashMap<String, Raster>);
+type Built = (HashMap<String, Arc<[u8]>>, HashMap<String, Deferred>);
 
 pub struct ServeOptions {
     pub bind: IpAddr,
@@ -33,9 +33,9 @@ pub struct ServeOptions {
 /// The site as last built, and the problem of the last build if it failed.
 struct State {
     files: HashMap<String, Arc<[u8]>>,
-    /// PNGs (chart downloads, social cards) are drawn when first requested, not on every
-    /// rebuild: they are most of a build's work and a preview rarely asks for them.
-    rasters: HashMap<String, Raster>,
+    /// PNGs (chart downloads, social cards) and data downloads are made when first requested,
+    /// not on every rebuild: they are most of a build's work and a preview rarely asks for them.
+    deferred: HashMap<String, Deferred>,
     drawn: Mutex<HashMap<String, Vec<u8>>>,
     error: Option<String>,
     /// The sub-path the site is served under, e.g. "/repo/".
@@ -80,7 +80,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     let mut options = serve.options.clone();
     options.base_url = Some(format!("http://{}{prefix}", display_addr(addr)));
     let memo = Arc::new(Memo::default());
-    let ((files, rasters), error) = match build(root, &options, &memo) {
+    let ((files, deferred), error) = match build(root, &options, &memo) {
         Ok(built) => (built, None),
         Err(e) => {
             eprintln!("{e}");
@@ -89,7 +89,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     };
     let state = Arc::new(RwLock::new(State {
         files,
-        rasters,
+        deferred,
         drawn: Mutex::new(HashMap::new()),
         error,
         prefix: prefix.clone(),
@@ -165,12 +165,12 @@ fn build(root: &Path, options: &Options, memo: &Memo) -> Result<Built, String> {
                 .into_iter()
                 .map(|f| (f.path, f.bytes))
                 .collect();
-            let rasters = outcome
-                .rasters
+            let deferred = outcome
+                .deferred
                 .into_iter()
                 .map(|r| (r.path.clone(), r))
                 .collect();
-            Ok((files, rasters))
+            Ok((files, deferred))
         }
         Err(diags) => Err(diags.to_string()),
     }
@@ -178,7 +178,7 @@ fn build(root: &Path, options: &Options, memo: &Memo) -> Result<Built, String> {
 
 /// How long the inputs must stay quiet before a rebuild: an editor's save (write, rename,
 /// chmod) arrives as a burst of events, and one rebuild should cover it.
-const QUIET: Duration = Duration::from_millis(30);
+const QUIET: Duration = Duration::from_millis(15);
 
 /// Rebuild on every change in the project's inputs and tell open pages.
 fn watch(
@@ -223,10 +223,10 @@ fn watch(
                 memo.forget_pages();
             }
             let (event, data) = match build(&root, &options, &memo) {
-                Ok((files, rasters)) => {
+                Ok((files, deferred)) => {
                     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
                     s.files = files;
-                    s.rasters = rasters;
+                    s.deferred = deferred;
                     s.drawn = Mutex::new(HashMap::new());
                     s.error = None;
                     ("reload", String::new())
@@ -384,9 +384,10 @@ fn route(s: &State, url: &str) -> (u16, Vec<u8>, &'static str, Option<String>) {
 }
 
 impl State {
-    /// A PNG of the current build, drawn on its first request and kept until the next build.
+    /// A deferred file of the current build (a PNG, a data download), made on its first request
+    /// and kept until the next build.
     fn draw(&self, key: &str) -> Option<Vec<u8>> {
-        let raster = self.rasters.get(key)?;
+        let job = self.deferred.get(key)?;
         if let Some(png) = self
             .drawn
             .lock()
@@ -395,7 +396,7 @@ impl State {
         {
             return Some(png.clone());
         }
-        let png = raster.draw().ok()?.bytes.to_vec();
+        let png = job.draw().ok()?.bytes.to_vec();
         self.drawn
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -463,7 +464,7 @@ mod tests {
         files.insert("404.html".into(), b"<body>missing</body>"[..].into());
         State {
             files,
-            rasters: HashMap::new(),
+            deferred: HashMap::new(),
             drawn: Mutex::new(HashMap::new()),
             error: None,
             prefix: "/repo/".into(),

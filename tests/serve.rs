@@ -121,6 +121,12 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
         assert!(body.contains("Content-Type: image/png"), "{png}");
         assert!(body.contains("IHDR"), "{png} is a PNG");
     }
+    // So are the data downloads, whole.
+    let (status, csv) = get(port, "/cifras/datos/cifras.csv");
+    assert_eq!(status, 200);
+    assert!(csv.contains("Content-Type: text/csv"), "{}", &csv[..200]);
+    assert!(csv.contains("bulletin,bulletin_title,"), "CSV header");
+    assert_eq!(csv.matches("\nimss-").count(), 47, "one row per figure");
 
     // An edit shows up without restarting.
     edit(&root, &format!("{B004}.md"), "1,800 camas", "1,900 camas");

@@ -116,7 +116,8 @@ pub type BulletinLines = std::sync::Arc<Vec<Vec<Line>>>;
 
 pub fn encode_bulletin(site: &Site, bulletin: usize) -> Result<BulletinLines, String> {
     let b = &site.bulletins[bulletin];
-    let lines: Result<Vec<Vec<Line>>, String> = b.reports
+    let lines: Result<Vec<Vec<Line>>, String> = b
+        .reports
         .iter()
         .enumerate()
         .map(|(ri, r)| {
@@ -151,6 +152,12 @@ pub fn encode_bulletin(site: &Site, bulletin: usize) -> Result<BulletinLines, St
 pub struct Encoded {
     pub bulletins: Vec<BulletinLines>,
     header: String,
+}
+
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Encoded {{ {} bulletins }}", self.bulletins.len())
+    }
 }
 
 impl Encoded {

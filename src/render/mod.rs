@@ -35,11 +35,12 @@ pub struct OutputFile {
     pub bytes: Arc<[u8]>,
 }
 
-/// A PNG still to be drawn: rasterising is most of a build's work, so `render` only says what
-/// to draw. `build` draws them all (in parallel), `serve` draws one when it is requested, and
-/// `check` draws none.
+/// A file still to be made: PNGs (rasterising is most of a build's work) and the data
+/// downloads (megabytes that a preview rarely fetches). `render` only says what to make;
+/// `build` makes them all in parallel, `serve` makes one when it is requested, and `check`
+/// draws no PNG.
 #[derive(Debug, Clone)]
-pub struct Raster {
+pub struct Deferred {
     pub path: String,
     pub image: Image,
 }
@@ -50,13 +51,31 @@ pub enum Image {
     Chart(BarChart),
     /// A 1200×630 social card.
     Card(Card),
+    /// A CSV or JSON download of these figures.
+    Data {
+        encoded: Arc<data::Encoded>,
+        figures: Vec<ObsRef>,
+        json: bool,
+    },
 }
 
-impl Raster {
+impl Deferred {
+    pub fn is_png(&self) -> bool {
+        matches!(self.image, Image::Chart(_) | Image::Card(_))
+    }
+
     pub fn draw(&self) -> Result<OutputFile, Diagnostic> {
         let bytes = match &self.image {
             Image::Chart(c) => crate::charts::png(c),
             Image::Card(c) => card::png(c),
+            Image::Data {
+                encoded,
+                figures,
+                json,
+            } => Ok(match json {
+                true => encoded.json(figures.iter().copied()),
+                false => encoded.csv(figures.iter().copied()),
+            }),
         };
         bytes
             .map(|bytes| OutputFile {
@@ -71,7 +90,7 @@ impl Raster {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub files: Vec<OutputFile>,
-    pub rasters: Vec<Raster>,
+    pub deferred: Vec<Deferred>,
 }
 
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -195,14 +214,14 @@ pub(crate) struct Part {
     sitemap: Vec<(String, Option<Date>)>,
     charts: BTreeMap<String, (ChartView, String)>,
     out: Vec<OutputFile>,
-    rasters: Vec<Raster>,
+    deferred: Vec<Deferred>,
     diags: Diagnostics,
 }
 
 struct Renderer<'a> {
     site: &'a Site,
     /// Every figure encoded once for the CSV and JSON downloads.
-    data: &'a data::Encoded,
+    data: Arc<data::Encoded>,
     memo: Option<&'a crate::memo::Memo>,
     charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
@@ -215,7 +234,7 @@ struct Renderer<'a> {
     /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
     charts: BTreeMap<String, (ChartView, String)>,
     out: Vec<OutputFile>,
-    rasters: Vec<Raster>,
+    deferred: Vec<Deferred>,
     diags: Diagnostics,
 }
 
@@ -261,7 +280,7 @@ impl Renderer<'_> {
     fn fork(&self) -> Self {
         Renderer {
             site: self.site,
-            data: self.data,
+            data: self.data.clone(),
             memo: self.memo,
             charts_drawn: self.charts_drawn,
             tera: self.tera,
@@ -271,7 +290,7 @@ impl Renderer<'_> {
             sitemap: Vec::new(),
             charts: BTreeMap::new(),
             out: Vec::new(),
-            rasters: Vec::new(),
+            deferred: Vec::new(),
             diags: Diagnostics::default(),
         }
     }
@@ -313,7 +332,7 @@ impl Renderer<'_> {
             sitemap: self.sitemap,
             charts: self.charts,
             out: self.out,
-            rasters: self.rasters,
+            deferred: self.deferred,
             diags: self.diags,
         }
     }
@@ -324,7 +343,7 @@ impl Renderer<'_> {
             self.charts.entry(id).or_insert(chart);
         }
         self.out.extend(part.out);
-        self.rasters.extend(part.rasters);
+        self.deferred.extend(part.deferred);
         self.diags.extend(part.diags);
     }
 
@@ -404,8 +423,19 @@ impl Renderer<'_> {
             .or_insert_with(|| (chart.clone(), page.to_string()));
     }
 
+    fn data_file(&mut self, path: String, figures: Vec<ObsRef>, json: bool) {
+        self.deferred.push(Deferred {
+            path,
+            image: Image::Data {
+                encoded: self.data.clone(),
+                figures,
+                json,
+            },
+        });
+    }
+
     fn card(&mut self, path: &str, card: Card) {
-        self.rasters.push(Raster {
+        self.deferred.push(Deferred {
             path: path.to_string(),
             image: Image::Card(card),
         });
@@ -424,7 +454,7 @@ pub fn render(
     let data = encode_figures(site, memo)?;
     let mut r = Renderer {
         site,
-        data: &data,
+        data: Arc::new(data),
         memo,
         charts_drawn,
         tera,
@@ -449,7 +479,7 @@ pub fn render(
         sitemap: Vec::new(),
         charts: BTreeMap::new(),
         out: Vec::new(),
-        rasters: Vec::new(),
+        deferred: Vec::new(),
         diags: Diagnostics::default(),
     };
     static_files(&mut r, root);
@@ -481,10 +511,10 @@ pub fn render(
         return Err(r.diags);
     }
     r.out.sort_by(|a, b| a.path.cmp(&b.path));
-    r.rasters.sort_by(|a, b| a.path.cmp(&b.path));
+    r.deferred.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
         files: r.out,
-        rasters: r.rasters,
+        deferred: r.deferred,
     })
 }
 
@@ -869,10 +899,17 @@ fn metrics(r: &mut Renderer) {
     // The downloads have every observation: put together from encoded lines, outside the
     // memoised pages so an edit to any figure reaches them.
     for (i, m) in site.metrics.iter().enumerate() {
-        let csv = r.data.csv(site.by_metric[i].iter().copied());
-        r.file(format!("datos/indicadores/{}.csv", m.slug), Ok(csv));
-        let json = r.data.json(site.by_metric[i].iter().copied());
-        r.file(format!("datos/indicadores/{}.json", m.slug), Ok(json));
+        let obs = &site.by_metric[i];
+        r.data_file(
+            format!("datos/indicadores/{}.csv", m.slug),
+            obs.clone(),
+            false,
+        );
+        r.data_file(
+            format!("datos/indicadores/{}.json", m.slug),
+            obs.clone(),
+            true,
+        );
     }
 }
 
@@ -996,21 +1033,19 @@ fn places(r: &mut Renderer) {
                 figure: fi,
             })
         });
-        let csv = r.data.csv(in_place);
-        r.file(format!("datos/lugares/{}.csv", p.id), Ok(csv));
+        r.data_file(
+            format!("datos/lugares/{}.csv", p.id),
+            in_place.collect(),
+            false,
+        );
     }
 }
 
 fn downloads(r: &mut Renderer) {
     let site = r.site;
-    r.file(
-        "datos/cifras.csv".into(),
-        Ok(r.data.csv(site.all_observations())),
-    );
-    r.file(
-        "datos/cifras.json".into(),
-        Ok(r.data.json(site.all_observations())),
-    );
+    let all: Vec<ObsRef> = site.all_observations().collect();
+    r.data_file("datos/cifras.csv".into(), all.clone(), false);
+    r.data_file("datos/cifras.json".into(), all, true);
     let per_metric: Vec<(Link, usize)> = site
         .metrics
         .iter()
@@ -1190,7 +1225,7 @@ fn chart_files(r: &mut Renderer) {
     r.par_each(&charts, key, |r, _, (chart, page)| {
         let f = &chart.files;
         r.file(f.svg.clone(), Ok(chart.svg.as_bytes().to_vec()));
-        r.rasters.push(Raster {
+        r.deferred.push(Deferred {
             path: f.png.clone(),
             image: Image::Chart(chart.spec.clone()),
         });

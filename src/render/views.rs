@@ -154,7 +154,11 @@ pub fn source_line(b: &Bulletin) -> String {
 pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) -> ReportView {
     let b = &site.bulletins[bi];
     let r = &b.reports[ri];
-    let figures = r.figures.iter().map(|f| figure_view(site, b, r, f)).collect();
+    let figures = r
+        .figures
+        .iter()
+        .map(|f| figure_view(site, b, r, f))
+        .collect();
     ReportView {
         id: r.id.clone(),
         title: r.title.clone(),
@@ -171,12 +175,7 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) ->
 }
 
 /// One figure as pages show it: value, source sentence link, per-day rate, notes.
-pub fn figure_view(
-    site: &Site,
-    b: &Bulletin,
-    r: &Report,
-    f: &crate::model::Figure,
-) -> FigureView {
+pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figure) -> FigureView {
     let m = &site.metrics[f.metric];
     FigureView {
         metric: Link {
