@@ -48,7 +48,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("draw (one social card)", |b| b.iter(|| card.draw()));
     let out = root.join("public");
     g.bench_function("write", |b| {
-        b.iter(|| cifras::write::write_site(Path::new(&out), &rendered.files).expect("write"))
+        b.iter(|| cifras::write::write_site(Path::new(&out), &rendered.files, &[]).expect("write"))
     });
     g.finish();
 }

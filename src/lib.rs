@@ -31,8 +31,9 @@ use render::{Deferred, OutputFile};
 #[derive(Debug)]
 pub struct Outcome {
     pub files: Vec<OutputFile>,
-    /// Files not made yet (PNGs, data downloads; only from `build_in_memory`: `serve` makes
-    /// them on request).
+    /// Files made last (PNGs, data downloads): `build` has written them; from
+    /// `build_in_memory` they are not made yet (`serve` makes them on request); `check` makes
+    /// the data files and lists the PNGs in `files`, leaving this empty.
     pub deferred: Vec<Deferred>,
     /// Warnings only (errors make the run fail).
     pub diagnostics: Diagnostics,
@@ -79,9 +80,8 @@ enum Pixels {
     /// `check`: make the data files, list the PNGs without drawing them (nothing in the
     /// content can make drawing fail, and drawing is most of a build's time).
     Skip,
-    /// `build`: make them all.
-    Draw,
-    /// `serve`: hand them over; it makes each one when it is first requested.
+    /// `build` and `serve`: hand them over. `build` makes them while writing (so they are
+    /// never all in memory); `serve` makes each one when it is first requested.
     Defer,
 }
 
@@ -158,16 +158,16 @@ fn run(
     let mut deferred = Vec::new();
     match pixels {
         Pixels::Defer => deferred = rendered.deferred,
-        Pixels::Skip | Pixels::Draw => {
+        Pixels::Skip => {
             let drawn: Vec<Result<OutputFile, Diagnostic>> = rendered
                 .deferred
                 .par_iter()
-                .map(|d| match pixels {
-                    Pixels::Skip if d.is_png() => Ok(OutputFile {
+                .map(|d| match d.is_png() {
+                    true => Ok(OutputFile {
                         path: d.path.clone(),
                         bytes: Vec::new().into(),
                     }),
-                    _ => d.draw(),
+                    false => d.draw(),
                 })
                 .collect();
             let mut failed = Diagnostics::default();
@@ -215,12 +215,12 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let mut outcome = run(root, options, Pixels::Draw, None)?;
+    let mut outcome = run(root, options, Pixels::Defer, None)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }
-    let started = Instant::now();
-    write::write_site(out, &outcome.files).map_err(refuse)?;
-    outcome.timings.write = started.elapsed();
+    let written = write::write_site(out, &outcome.files, &outcome.deferred).map_err(refuse)?;
+    outcome.timings.write = written.files;
+    outcome.timings.deferred = written.deferred;
     Ok(outcome)
 }

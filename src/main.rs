@@ -115,7 +115,7 @@ fn main() -> ExitCode {
                     }
                     println!(
                         "Built {} files from {} bulletins ({} figures) into {}",
-                        outcome.files.len(),
+                        outcome.files.len() + outcome.deferred.len(),
                         outcome.bulletins,
                         outcome.figures,
                         out.display()

@@ -1,12 +1,20 @@
 //! Stage 6, **write**: put the rendered files on disk without ever leaving a half-written or
 //! destroyed site. Files go into a fresh sibling directory, which is then swapped into place;
 //! the previous output is removed only after the swap.
+//!
+//! Deferred files (PNGs, data downloads) are made here, in parallel, each written as soon as
+//! it is made: the gigabytes of PNGs of a large site are never all in memory at once.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::render::OutputFile;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::render::{Deferred, OutputFile};
 
 /// Marks a directory as ours, so a rebuild may replace it. A non-empty directory without it
 /// is refused: it may be someone's work.
@@ -16,6 +24,15 @@ pub const MARKER: &str = ".cifras-output";
 pub enum WriteError {
     Refused(String),
     Io(PathBuf, io::Error),
+    /// A deferred file could not be made.
+    Make(String),
+}
+
+/// How long writing took: the rendered files, and making and writing the deferred ones.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Duration,
+    pub deferred: Duration,
 }
 
 impl std::fmt::Display for WriteError {
@@ -23,6 +40,7 @@ impl std::fmt::Display for WriteError {
         match self {
             WriteError::Refused(why) => write!(f, "{why}"),
             WriteError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            WriteError::Make(why) => write!(f, "{why}"),
         }
     }
 }
@@ -63,8 +81,13 @@ pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Write `files` so that `out` holds exactly them, atomically replacing any previous build.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+/// Write `files` and make and write `deferred`, so that `out` holds exactly them, atomically
+/// replacing any previous build.
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    deferred: &[Deferred],
+) -> Result<Written, WriteError> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -78,22 +101,38 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let old = parent.join(format!(".{name}.cifras-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
 
+    let mut written = Written::default();
     let result = (|| {
         fs::create_dir(&staging).map_err(|e| WriteError::Io(staging.clone(), e))?;
-        for f in files {
-            // Paths come from our own renderer, but never let one escape the output.
-            if f.path.split('/').any(|c| c == ".." || c.is_empty()) || f.path.starts_with('/') {
-                return Err(WriteError::Refused(format!(
-                    "unsafe output path {}",
-                    f.path
-                )));
+        let started = Instant::now();
+        // Paths come from our own renderer, but never let one escape the output.
+        let paths = files.iter().map(|f| &f.path).chain(deferred.iter().map(|d| &d.path));
+        let mut dirs = BTreeSet::new();
+        for path in paths {
+            if path.split('/').any(|c| c == ".." || c.is_empty()) || path.starts_with('/') {
+                return Err(WriteError::Refused(format!("unsafe output path {path}")));
             }
-            let p = staging.join(&f.path);
-            if let Some(dir) = p.parent() {
-                fs::create_dir_all(dir).map_err(|e| WriteError::Io(dir.to_path_buf(), e))?;
+            if let Some((dir, _)) = path.rsplit_once('/') {
+                dirs.insert(dir);
             }
-            fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p.clone(), e))?;
         }
+        // Directories once, then the files in parallel.
+        for dir in dirs {
+            let d = staging.join(dir);
+            fs::create_dir_all(&d).map_err(|e| WriteError::Io(d, e))?;
+        }
+        let put = |f: &OutputFile| {
+            let p = staging.join(&f.path);
+            fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p, e))
+        };
+        files.par_iter().try_for_each(put)?;
+        written.files = started.elapsed();
+        let started = Instant::now();
+        deferred.par_iter().try_for_each(|d| {
+            let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
+            put(&made)
+        })?;
+        written.deferred = started.elapsed();
         fs::write(
             staging.join(MARKER),
             b"This folder is written by cifras build and replaced on every build.\n",
@@ -122,7 +161,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     if had_old {
         let _ = fs::remove_dir_all(&old);
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -140,8 +179,8 @@ mod tests {
     fn replaces_previous_build_completely() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &[file("a.html", "1"), file("d/b.html", "2")]).unwrap();
-        write_site(&out, &[file("c.html", "3")]).unwrap();
+        write_site(&out, &[file("a.html", "1"), file("d/b.html", "2")], &[]).unwrap();
+        write_site(&out, &[file("c.html", "3")], &[]).unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read_to_string(out.join("c.html")).unwrap(), "3");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
@@ -171,8 +210,8 @@ mod tests {
     fn failed_write_keeps_previous_site() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &[file("a.html", "old")]).unwrap();
-        let err = write_site(&out, &[file("../escape.html", "x")]);
+        write_site(&out, &[file("a.html", "old")], &[]).unwrap();
+        let err = write_site(&out, &[file("../escape.html", "x")], &[]);
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
     }
