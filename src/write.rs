@@ -106,7 +106,10 @@ pub fn write_site(
         fs::create_dir(&staging).map_err(|e| WriteError::Io(staging.clone(), e))?;
         let started = Instant::now();
         // Paths come from our own renderer, but never let one escape the output.
-        let paths = files.iter().map(|f| &f.path).chain(deferred.iter().map(|d| &d.path));
+        let paths = files
+            .iter()
+            .map(|f| &f.path)
+            .chain(deferred.iter().map(|d| &d.path));
         let mut dirs = BTreeSet::new();
         for path in paths {
             if path.split('/').any(|c| c == ".." || c.is_empty()) || path.starts_with('/') {
