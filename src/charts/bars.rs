@@ -68,22 +68,32 @@ fn small_font(s: f64) -> TextStyle<'static> {
 /// pair's kerning looked up once per thread, not re-parsed from the font on every call (this
 /// was the largest single cost of drawing SVG charts).
 pub fn measure(text: &str, style: &TextStyle) -> i32 {
-    use ab_glyph::{Font, FontRef, GlyphId, ScaleFont};
+    let bold = matches!(style.font.get_style(), FontStyle::Bold);
+    measure_with(text, style.font.get_size(), bold)
+}
+
+/// The bundled regular and bold faces, parsed once.
+pub(super) fn fonts() -> Option<&'static [ab_glyph::FontRef<'static>; 2]> {
+    use ab_glyph::FontRef;
+    static FONTS: std::sync::OnceLock<Option<[FontRef<'static>; 2]>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            Some([
+                FontRef::try_from_slice(super::FONT_REGULAR).ok()?,
+                FontRef::try_from_slice(super::FONT_BOLD).ok()?,
+            ])
+        })
+        .as_ref()
+}
+
+pub(super) fn measure_with(text: &str, size: f64, bold: bool) -> i32 {
+    use ab_glyph::{Font, GlyphId, ScaleFont};
     use std::cell::RefCell;
     type Cache = FastMap<(u64, bool), (FastMap<char, (GlyphId, f32)>, FastMap<(u16, u16), f32>)>;
     thread_local! {
         static CACHE: RefCell<Cache> = RefCell::new(FastMap::default());
     }
-    let size = style.font.get_size();
-    let bold = matches!(style.font.get_style(), FontStyle::Bold);
-    static FONTS: std::sync::OnceLock<Option<[FontRef<'static>; 2]>> = std::sync::OnceLock::new();
-    let fonts = FONTS.get_or_init(|| {
-        Some([
-            FontRef::try_from_slice(super::FONT_REGULAR).ok()?,
-            FontRef::try_from_slice(super::FONT_BOLD).ok()?,
-        ])
-    });
-    let Some(fonts) = fonts else {
+    let Some(fonts) = fonts() else {
         return (text.chars().count() as f64 * size * 0.6) as i32;
     };
     let font = fonts[usize::from(bold)].as_scaled(size as f32);
@@ -111,11 +121,12 @@ pub fn measure(text: &str, style: &TextStyle) -> i32 {
 
 /// A hash map for small integer keys looked up per character: the default SipHash was a
 /// tenth of drawing a PNG (measured with perf).
-type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MultiplyHasher>>;
+pub(super) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MultiplyHasher>>;
 
 /// Multiply-rotate hashing (as in Firefox's FxHash): fast, and good enough for these keys.
 #[derive(Default)]
-struct MultiplyHasher(u64);
+pub(super) struct MultiplyHasher(u64);
 
 impl MultiplyHasher {
     fn add(&mut self, x: u64) {

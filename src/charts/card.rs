@@ -35,7 +35,9 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
     register_fonts();
     let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        let root =
+            super::raster::CachedText(BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)))
+                .into_drawing_area();
         let _ = root.fill(&WHITE);
         let _ = root.draw(&Rectangle::new([(0, 0), (16, HEIGHT as i32)], BAR.filled()));
         let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);

@@ -11,14 +11,16 @@ use plotters::prelude::*;
 
 mod bars;
 pub mod card;
+mod raster;
 
 use crate::model::Date;
 
 /// The CSS font list written into the SVG. It doubles as the key under which the bundled font is
 /// registered, so text is measured with DejaVu Sans and browsers fall back to look-alikes.
 const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
-/// The bold face under its own name, for raster cards (the bitmap backend draws the family's
-/// regular face whatever the style asks).
+/// The bold face under its own name, for raster cards. (plotters' own bitmap text drew a
+/// family's regular face whatever the style asked; `raster::CachedText` honours the style, so
+/// PNG chart titles are bold like the SVG ones.)
 const FONT_BOLD_FAMILY: &str = "DejaVu Sans Bold";
 static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -174,7 +176,8 @@ pub fn png(chart: &BarChart) -> Result<Vec<u8>, String> {
     let height = layout.height as u32;
     let mut pixels = vec![255u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        let root = raster::CachedText(BitMapBackend::with_buffer(&mut pixels, (width, height)))
+            .into_drawing_area();
         layout.draw(&root);
         let _ = root.present();
     }
