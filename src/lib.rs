@@ -151,7 +151,11 @@ fn run(
         all.extend(later);
         all.sorted()
     };
-    let tera = render::templates(root).map_err(with_earlier)?;
+    let tera = match memo {
+        Some(m) => m.templates(|| render::templates(root)),
+        None => render::templates(root).map(std::sync::Arc::new),
+    }
+    .map_err(with_earlier)?;
     let rendered = render::render(&site, &charts, &tera, root, memo).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
@@ -184,14 +188,19 @@ fn run(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     lap(&mut timings.deferred);
-    Ok(Outcome {
+    let outcome = Outcome {
         files,
         deferred,
         diagnostics: diags.sorted(),
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),
         timings,
-    })
+    };
+    if memo.is_some() {
+        // `serve` is waiting to show the result: free this build's working data elsewhere.
+        std::thread::spawn(move || drop((sources, site, charts)));
+    }
+    Ok(outcome)
 }
 
 /// Choices that change what counts as success.

@@ -15,6 +15,7 @@ pub struct Memo {
     sources: Generations<Arc<crate::load::BulletinSource>>,
     checked: Generations<(crate::model::Bulletin, crate::diagnostics::Diagnostics)>,
     lines: Generations<crate::render::data::BulletinLines>,
+    templates: Mutex<Option<Arc<tera::Tera>>>,
 }
 
 struct Generations<T> {
@@ -126,9 +127,24 @@ impl Memo {
         self.lines.next_generation();
     }
 
-    /// Templates changed: no rendered page can be reused.
+    /// The compiled templates, kept until `forget_pages`.
+    pub(crate) fn templates<E>(
+        &self,
+        compile: impl FnOnce() -> Result<tera::Tera, E>,
+    ) -> Result<Arc<tera::Tera>, E> {
+        let mut t = self.templates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tera) = t.as_ref() {
+            return Ok(tera.clone());
+        }
+        let tera = Arc::new(compile()?);
+        *t = Some(tera.clone());
+        Ok(tera)
+    }
+
+    /// Templates changed: no rendered page, nor the compiled templates, can be reused.
     pub fn forget_pages(&self) {
         self.units.clear();
+        *self.templates.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 

@@ -225,10 +225,15 @@ fn watch(
             let (event, data) = match build(&root, &options, &memo) {
                 Ok((files, deferred)) => {
                     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
-                    s.files = files;
-                    s.deferred = deferred;
-                    s.drawn = Mutex::new(HashMap::new());
+                    let old = (
+                        std::mem::replace(&mut s.files, files),
+                        std::mem::replace(&mut s.deferred, deferred),
+                        std::mem::replace(&mut s.drawn, Mutex::new(HashMap::new())),
+                    );
                     s.error = None;
+                    drop(s);
+                    // Freeing the previous site is not on the way to the reload.
+                    std::thread::spawn(move || drop(old));
                     ("reload", String::new())
                 }
                 Err(problems) => {
