@@ -131,7 +131,7 @@ fn most_recent(site: &Site, obs: &mut Vec<ObsRef>) -> String {
     }
     obs.drain(..total - MOST_RECENT);
     format!(
-        " Se muestran las {MOST_RECENT} cifras más recientes de {}; todas están en los datos del indicador.",
+        " Se muestran las {MOST_RECENT} cifras más recientes de {}; todas están en los datos descargables (CSV).",
         format::int(total as u64)
     )
 }
