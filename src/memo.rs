@@ -16,6 +16,7 @@ pub struct Memo {
     checked: Generations<(crate::model::Bulletin, crate::diagnostics::Diagnostics)>,
     lines: Generations<crate::render::data::BulletinLines>,
     templates: Mutex<Option<Arc<tera::Tera>>>,
+    fragments: Generations<Arc<str>>,
 }
 
 struct Generations<T> {
@@ -125,6 +126,16 @@ impl Memo {
         self.sources.next_generation();
         self.checked.next_generation();
         self.lines.next_generation();
+        self.fragments.next_generation();
+    }
+
+    /// A rendered piece of a page (e.g. one report on a place page).
+    pub(crate) fn fragment<E>(
+        &self,
+        key: u64,
+        render: impl FnOnce() -> Result<Arc<str>, E>,
+    ) -> Result<Arc<str>, E> {
+        self.fragments.try_get_or(key, render)
     }
 
     /// The compiled templates, kept until `forget_pages`.
@@ -144,6 +155,7 @@ impl Memo {
     /// Templates changed: no rendered page, nor the compiled templates, can be reused.
     pub fn forget_pages(&self) {
         self.units.clear();
+        self.fragments.clear();
         *self.templates.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }

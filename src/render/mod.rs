@@ -116,6 +116,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("embed.html", include_str!("../../templates/embed.html")),
+    ("report.html", include_str!("../../templates/report.html")),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
@@ -220,6 +221,8 @@ pub(crate) struct Part {
 
 struct Renderer<'a> {
     site: &'a Site,
+    /// See `site_key`; shared by the forks, which are made after the assets are known.
+    site_key: Arc<std::sync::OnceLock<u64>>,
     /// Every figure encoded once for the CSV and JSON downloads.
     data: Arc<data::Encoded>,
     memo: Option<&'a crate::memo::Memo>,
@@ -280,6 +283,7 @@ impl Renderer<'_> {
     fn fork(&self) -> Self {
         Renderer {
             site: self.site,
+            site_key: self.site_key.clone(),
             data: self.data.clone(),
             memo: self.memo,
             charts_drawn: self.charts_drawn,
@@ -348,12 +352,15 @@ impl Renderer<'_> {
     }
 
     /// What every page shows from the site as a whole: settings, catalogues, assets, the date.
+    /// Computed once per build (it formats the catalogues), when a memo is in use.
     fn site_key(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        let s = self.site;
-        format!("{:?}{:?}{:?}", s.config, s.metrics, s.places).hash(&mut h);
-        (&self.assets, &self.updated).hash(&mut h);
-        h.finish()
+        *self.site_key.get_or_init(|| {
+            let mut h = DefaultHasher::new();
+            let s = self.site;
+            format!("{:?}{:?}{:?}", s.config, s.metrics, s.places).hash(&mut h);
+            (&self.assets, &self.updated).hash(&mut h);
+            h.finish()
+        })
     }
 
     /// Render `template` to `<dir>/index.html` (or `dir` itself when it ends in `.html`).
@@ -423,6 +430,40 @@ impl Renderer<'_> {
             .or_insert_with(|| (chart.clone(), page.to_string()));
     }
 
+    /// A piece of a page rendered from `template` on its own (from the memo when `key`, the
+    /// site and `root` are unchanged), for a page to include as HTML.
+    fn fragment(
+        &mut self,
+        template: &str,
+        root: &str,
+        key: impl Hash,
+        context: impl FnOnce() -> Context,
+    ) -> Option<String> {
+        let render = || {
+            let mut ctx = context();
+            ctx.insert("root", root);
+            self.tera.render(template, &ctx).map(Arc::<str>::from)
+        };
+        let rendered = match self.memo {
+            Some(memo) => {
+                let mut h = DefaultHasher::new();
+                (self.site_key(), template, root, key).hash(&mut h);
+                memo.fragment(h.finish(), render)
+            }
+            None => render(),
+        };
+        match rendered {
+            Ok(html) => Some(html.to_string()),
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::file_error(&Path::new("templates").join(template), tera_error(&e))
+                        .with_hint("while rendering a part of a page"),
+                );
+                None
+            }
+        }
+    }
+
     fn data_file(&mut self, path: String, figures: Vec<ObsRef>, json: bool) {
         self.deferred.push(Deferred {
             path,
@@ -454,6 +495,7 @@ pub fn render(
     let data = encode_figures(site, memo)?;
     let mut r = Renderer {
         site,
+        site_key: Arc::default(),
         data: Arc::new(data),
         memo,
         charts_drawn,
@@ -976,10 +1018,19 @@ fn places(r: &mut Renderer) {
         h.finish()
     };
     r.par_each(&site.places, key, |r, i, p| {
-        let reports: Vec<ReportView> = site.reports_by_place[i]
+        // Each report is rendered on its own (templates/report.html): a report appears on
+        // several place pages, and `serve` keeps it between rebuilds while it is unchanged.
+        let reports: Vec<String> = site.reports_by_place[i]
             .iter()
             .take(PLACE_REPORTS)
-            .map(|&(bi, ri)| report_view(site, bi, ri, Vec::new()))
+            .filter_map(|&(bi, ri)| {
+                let key = (site.bulletins[bi].fingerprint, ri);
+                r.fragment("report.html", "../../", key, || {
+                    let mut ctx = Context::new();
+                    ctx.insert("r", &report_view(site, bi, ri, Vec::new()));
+                    ctx
+                })
+            })
             .collect();
         let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
             .iter()
