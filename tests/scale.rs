@@ -51,6 +51,16 @@ fn synthetic_corpus_is_clean_traced_and_capped() {
     let national = page(&outcome, "lugares/nacional/index.html");
     assert!(national.contains("datos/lugares/nacional.csv"));
     assert!(national.contains(&format!("más recientes de {n}")));
+    // Reports of many bulletins share the page, and their ids (unique per bulletin) must not
+    // collide on it.
+    let ids: Vec<&str> = national
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert!(ids.len() > 30, "{} ids", ids.len());
+    assert_eq!(unique.len(), ids.len(), "duplicate ids on the place page");
     let rows = page(&outcome, "datos/lugares/nacional.csv").lines().count();
     assert!(rows > n, "the place CSV has every figure ({rows} rows)");
 }

@@ -1026,8 +1026,10 @@ fn places(r: &mut Renderer) {
             .filter_map(|&(bi, ri)| {
                 let key = (site.bulletins[bi].fingerprint, ri);
                 r.fragment("report.html", "../../", key, || {
+                    let mut view = report_view(site, bi, ri, Vec::new());
+                    view.anchor = format!("informe-{}-{}", site.bulletins[bi].slug, view.id);
                     let mut ctx = Context::new();
-                    ctx.insert("r", &report_view(site, bi, ri, Vec::new()));
+                    ctx.insert("r", &view);
                     ctx
                 })
             })

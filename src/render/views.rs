@@ -34,6 +34,9 @@ pub struct ConflictView {
 #[derive(Serialize)]
 pub struct ReportView {
     pub id: String,
+    /// The section's `id`: `informe-<id>` on its bulletin's page; with the bulletin's slug too
+    /// where reports of several bulletins share a page (report ids are unique per bulletin).
+    pub anchor: String,
     pub title: String,
     pub kind: &'static str,
     pub period: String,
@@ -161,6 +164,7 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) ->
         .collect();
     ReportView {
         id: r.id.clone(),
+        anchor: format!("informe-{}", r.id),
         title: r.title.clone(),
         kind: kind_label(r.kind),
         period: r.period.long_es(),
