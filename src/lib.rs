@@ -76,7 +76,7 @@ impl std::fmt::Display for Timings {
 
 /// What to do with the files `render` leaves for later (`render::Deferred`).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Pixels {
+enum Later {
     /// `check`: make the data files, list the PNGs without drawing them (nothing in the
     /// content can make drawing fail, and drawing is most of a build's time).
     Skip,
@@ -91,7 +91,7 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, Pixels::Skip, None)
+    run(root, options, Later::Skip, None)
 }
 
 /// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
@@ -102,14 +102,14 @@ pub fn build_in_memory(
     options: &Options,
     memo: &memo::Memo,
 ) -> Result<Outcome, Diagnostics> {
-    run(root, options, Pixels::Defer, Some(memo))
+    run(root, options, Later::Defer, Some(memo))
 }
 
 /// The whole pipeline but `write`.
 fn run(
     root: &Path,
     options: &Options,
-    pixels: Pixels,
+    later: Later,
     memo: Option<&memo::Memo>,
 ) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
@@ -160,9 +160,9 @@ fn run(
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut deferred = Vec::new();
-    match pixels {
-        Pixels::Defer => deferred = rendered.deferred,
-        Pixels::Skip => {
+    match later {
+        Later::Defer => deferred = rendered.deferred,
+        Later::Skip => {
             let drawn: Vec<Result<OutputFile, Diagnostic>> = rendered
                 .deferred
                 .par_iter()
@@ -224,7 +224,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let mut outcome = run(root, options, Pixels::Defer, None)?;
+    let mut outcome = run(root, options, Later::Defer, None)?;
     if options.strict && !outcome.diagnostics.is_empty() {
         return Err(outcome.diagnostics.strict());
     }

@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+use crate::load::parse_str;
+use crate::load::schema::{MetricsFile, PlacesFile};
 use crate::model::Date;
 
 const METRICS_YAML: &str = include_str!("../content/metrics.yaml");
@@ -76,51 +78,32 @@ struct Metric {
     decimals: bool,
 }
 
+/// The real catalogue, read with the same loader as the site's own content.
 fn catalogue() -> Vec<Metric> {
-    let mut out: Vec<Metric> = Vec::new();
-    for line in METRICS_YAML.lines() {
-        let t = line.trim();
-        let value = |key: &str| {
-            t.strip_prefix(key)
-                .map(|v| v.trim().trim_matches('"').to_string())
-        };
-        if let Some(id) = value("- id:") {
-            out.push(Metric {
-                id,
-                label: String::new(),
-                parent: None,
-                decimals: false,
-            });
-        } else if let Some(m) = out.last_mut() {
-            if let Some(l) = value("label:") {
-                m.label = l;
-            } else if let Some(p) = value("parent:") {
-                m.parent = Some(p);
-            } else if t.starts_with("decimals:") {
-                m.decimals = true;
-            }
-        }
-    }
-    out
+    let file: MetricsFile = parse_str(METRICS_YAML).expect("the bundled metrics.yaml parses");
+    file.metrics
+        .into_iter()
+        .map(|m| Metric {
+            id: m.id.value,
+            label: m.label.value,
+            parent: m.parent.map(|p| p.value),
+            decimals: m.decimals.is_some_and(|d| d.value > 0),
+        })
+        .collect()
 }
 
+/// The real places (ids and names), then the states the bundled catalogue lacks.
 fn place_ids() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut id = None;
-    for line in PLACES_YAML.lines() {
-        let t = line.trim();
-        if let Some(v) = t.strip_prefix("- id:") {
-            id = Some(v.trim().to_string());
-        } else if let (Some(v), Some(i)) = (t.strip_prefix("name:"), id.take()) {
-            out.push((i, v.trim().trim_matches('"').to_string()));
-        }
-    }
-    out.extend(
-        MORE_STATES
-            .iter()
-            .map(|(i, n)| (i.to_string(), n.to_string())),
-    );
-    out
+    let file: PlacesFile = parse_str(PLACES_YAML).expect("the bundled places.yaml parses");
+    file.places
+        .into_iter()
+        .map(|p| (p.id.value, p.name.value))
+        .chain(
+            MORE_STATES
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.to_string())),
+        )
+        .collect()
 }
 
 /// Write a synthetic project (`content/` under `dir`) of `n` bulletins; with `hugo`, also the

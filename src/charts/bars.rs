@@ -121,41 +121,7 @@ pub(super) fn measure_with(text: &str, size: f64, bold: bool) -> i32 {
 
 /// A hash map for small integer keys looked up per character: the default SipHash was a
 /// tenth of drawing a PNG (measured with perf).
-pub(super) type FastMap<K, V> =
-    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MultiplyHasher>>;
-
-/// Multiply-rotate hashing (as in Firefox's FxHash): fast, and good enough for these keys.
-#[derive(Default)]
-pub(super) struct MultiplyHasher(u64);
-
-impl MultiplyHasher {
-    fn add(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for MultiplyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-}
+pub(super) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 impl<'a> Layout<'a> {
     pub fn new(chart: &'a BarChart, style: &Style) -> Layout<'a> {

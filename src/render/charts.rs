@@ -264,6 +264,17 @@ fn short_scope(site: &Site, scope: &[usize]) -> String {
     }
 }
 
+/// "Cirugías · 10–12 sep 2021 · Jalisco": a bar label when bars mix indicators and places.
+fn metric_period_scope(site: &Site, o: ObsRef) -> String {
+    let r = site.report(o);
+    format!(
+        "{} · {} · {}",
+        site.metrics[site.figure(o).metric].label,
+        r.period.short_es(),
+        short_scope(site, &r.scope)
+    )
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -440,16 +451,7 @@ pub fn jornadas_charts(site: &Site) -> Vec<ChartView> {
         chronological(site, &mut v);
         v
     };
-    let label = |o: ObsRef| {
-        let r = site.report(o);
-        let m = &site.metrics[site.figure(o).metric];
-        format!(
-            "{} · {} · {}",
-            m.label,
-            r.period.short_es(),
-            short_scope(site, &r.scope)
-        )
-    };
+    let label = |o: ObsRef| metric_period_scope(site, o);
     let mut out = Vec::new();
     for (id, title, metrics) in [
         (
@@ -540,16 +542,7 @@ pub fn place_chart(site: &Site, p: usize) -> Option<ChartView> {
             }
         }
     }
-    let (bars, note) = chronological_bars(site, &mut obs, |o| {
-        let r = site.report(o);
-        let m = &site.metrics[site.figure(o).metric];
-        format!(
-            "{} · {} · {}",
-            m.label,
-            r.period.short_es(),
-            short_scope(site, &r.scope)
-        )
-    })?;
+    let (bars, note) = chronological_bars(site, &mut obs, |o| metric_period_scope(site, o))?;
     Some(chart_view(BarChart {
         id: format!("lugar-{}-jornadas", place.id),
         kind: Kind::Bars,
@@ -596,7 +589,7 @@ impl SiteCharts {
             .into_par_iter()
             .map(|p| place_chart(site, p))
             .collect();
-        let home = home_charts(site, &reports);
+        let (home, reused) = home_charts(site);
         let mut all = SiteCharts {
             reports,
             metrics,
@@ -624,13 +617,25 @@ impl SiteCharts {
                 None => draw(),
             };
         });
+        // The home's transplant chart is the one already drawn for its bulletin's page.
+        if let Some((at, o)) = reused {
+            let b = &site.bulletins[o.bulletin];
+            let id = format!("{}-{}-trasplantes", b.slug, b.reports[o.report].id);
+            let drawn = all.reports[o.bulletin][o.report]
+                .iter()
+                .find(|c| c.id == id);
+            if let Some(c) = drawn.cloned() {
+                all.home.insert(at, c);
+            }
+        }
         all
     }
 }
 
-/// Consultations by type and surgeries in every report, transplants by organ (the first report
-/// that breaks them down, as drawn for its bulletin), and the jornadas compared per day.
-fn home_charts(site: &Site, reports: &[Vec<Vec<ChartView>>]) -> Vec<ChartView> {
+/// Consultations by type and surgeries in every report, then the jornadas compared per day;
+/// and where transplants by organ go among them, from which report (the first that breaks them
+/// down), for the chart drawn for that bulletin's page.
+fn home_charts(site: &Site) -> (Vec<ChartView>, Option<(usize, ObsRef)>) {
     let mut charts = Vec::new();
     let consult: Vec<usize> = ["consultations.specialty", "consultations.family_medicine"]
         .iter()
@@ -654,16 +659,7 @@ fn home_charts(site: &Site, reports: &[Vec<Vec<ChartView>>]) -> Vec<ChartView> {
         let m = &site.metrics[site.figure(*o).metric];
         m.group == Group::Transplants && m.parent.is_some()
     });
-    if let Some(o) = organ_report {
-        let b = &site.bulletins[o.bulletin];
-        let id = format!("{}-{}-trasplantes", b.slug, b.reports[o.report].id);
-        charts.extend(
-            reports[o.bulletin][o.report]
-                .iter()
-                .find(|c| c.id == id)
-                .cloned(),
-        );
-    }
+    let reused = organ_report.map(|o| (charts.len(), o));
     charts.extend(jornadas_charts(site));
-    charts
+    (charts, reused)
 }
