@@ -24,22 +24,33 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
-use rayon::prelude::*;
 use render::{Deferred, OutputFile};
 
 /// What a successful run produced.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The rendered files, in memory (`check`, `serve`; `build` writes them as it goes).
     pub files: Vec<OutputFile>,
+    /// How many rendered files `build` wrote straight to disk instead of keeping them.
+    pub staged: usize,
     /// Files made last (PNGs, data downloads): `build` has written them; from
-    /// `build_in_memory` they are not made yet (`serve` makes them on request); `check` makes
-    /// the data files and lists the PNGs in `files`, leaving this empty.
+    /// `build_in_memory` they are not made yet (`serve` makes them on request); `check` lists
+    /// them in `files`, with empty bytes, leaving this empty.
     pub deferred: Vec<Deferred>,
     /// Warnings only (errors make the run fail).
     pub diagnostics: Diagnostics,
     pub bulletins: usize,
     pub figures: usize,
     pub timings: Timings,
+    /// PNGs `build` took unchanged from the previous build instead of drawing them.
+    pub reused: usize,
+}
+
+impl Outcome {
+    /// Every file of the site, however it was produced.
+    pub fn file_count(&self) -> usize {
+        self.files.len() + self.staged + self.deferred.len()
+    }
 }
 
 /// Wall time of each stage, for `--timings` and the benchmarks.
@@ -50,10 +61,11 @@ pub struct Timings {
     pub model: Duration,
     /// SVG charts (drawn once, before any page).
     pub charts: Duration,
-    /// Pages, downloads, feeds (templates).
+    /// Pages, downloads, feeds (templates); `build` writes each file as it is rendered.
     pub render: Duration,
     /// Files made last, in parallel: PNG chart downloads, social cards, data downloads.
     pub deferred: Duration,
+    /// `build`: the swap of the new site for the old one.
     pub write: Duration,
 }
 
@@ -77,8 +89,7 @@ impl std::fmt::Display for Timings {
 /// What to do with the files `render` leaves for later (`render::Deferred`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Later {
-    /// `check`: make the data files, list the PNGs without drawing them (nothing in the
-    /// content can make drawing fail, and drawing is most of a build's time).
+    /// `check`: list them (with empty bytes) without making them.
     Skip,
     /// `build` and `serve`: hand them over. `build` makes them while writing (so they are
     /// never all in memory); `serve` makes each one when it is first requested.
@@ -91,7 +102,7 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, Later::Skip, None)
+    run(root, options, Later::Skip, None, None)
 }
 
 /// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
@@ -102,15 +113,17 @@ pub fn build_in_memory(
     options: &Options,
     memo: &memo::Memo,
 ) -> Result<Outcome, Diagnostics> {
-    run(root, options, Later::Defer, Some(memo))
+    run(root, options, Later::Defer, Some(memo), None)
 }
 
-/// The whole pipeline but `write`.
+/// The whole pipeline but the end of `write`: with `staging`, rendered files are written there
+/// as they are made (so a large site's pages are never all in memory), else kept in `files`.
 fn run(
     root: &Path,
     options: &Options,
     later: Later,
     memo: Option<&memo::Memo>,
+    staging: Option<&write::Staging>,
 ) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
     let mut clock = Instant::now();
@@ -140,6 +153,12 @@ fn run(
     if let Some(url) = &options.base_url {
         content.config.base_url = url.clone();
     }
+    // `build --strict` stops here, before writing anything, if there is any warning.
+    if staging.is_some() && options.strict && !diags.is_empty() {
+        return Err(diags.sorted().strict());
+    }
+    // Only `serve` reuses the parsed files; elsewhere they are freed before the heavy stages.
+    let sources = memo.map(|_| sources);
     lap(&mut timings.validate);
     let site = model::Site::new(content);
     lap(&mut timings.model);
@@ -156,45 +175,32 @@ fn run(
         None => render::templates(root).map(std::sync::Arc::new),
     }
     .map_err(with_earlier)?;
-    let rendered = render::render(&site, &charts, &tera, root, memo).map_err(with_earlier)?;
+    let rendered =
+        render::render(&site, &charts, &tera, root, memo, staging).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut deferred = Vec::new();
     match later {
         Later::Defer => deferred = rendered.deferred,
-        Later::Skip => {
-            let drawn: Vec<Result<OutputFile, Diagnostic>> = rendered
-                .deferred
-                .par_iter()
-                .map(|d| match d.is_png() {
-                    true => Ok(OutputFile {
-                        path: d.path.clone(),
-                        bytes: Vec::new().into(),
-                    }),
-                    false => d.draw(),
-                })
-                .collect();
-            let mut failed = Diagnostics::default();
-            for d in drawn {
-                match d {
-                    Ok(f) => files.push(f),
-                    Err(e) => failed.push(e),
-                }
-            }
-            if !failed.is_empty() {
-                return Err(with_earlier(failed));
-            }
-        }
+        // Nothing in the content can make a deferred file fail (charts are checked when drawn
+        // as SVG, data files are concatenated from lines encoded during `render`), so `check`
+        // only lists them.
+        Later::Skip => files.extend(rendered.deferred.into_iter().map(|d| OutputFile {
+            path: d.path,
+            bytes: Vec::new().into(),
+        })),
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     lap(&mut timings.deferred);
     let outcome = Outcome {
         files,
+        staged: rendered.staged,
         deferred,
         diagnostics: diags.sorted(),
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),
         timings,
+        reused: 0,
     };
     if memo.is_some() {
         // `serve` is waiting to show the result: free this build's working data elsewhere.
@@ -224,12 +230,12 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         d
     };
     write::check_output_dir(root, out).map_err(refuse)?;
-    let mut outcome = run(root, options, Later::Defer, None)?;
-    if options.strict && !outcome.diagnostics.is_empty() {
-        return Err(outcome.diagnostics.strict());
-    }
-    let written = write::write_site(out, &outcome.files, &outcome.deferred).map_err(refuse)?;
+    // Dropped unfinished on any error below: the staged files go, `out` stays as it was.
+    let staging = write::Staging::new(out).map_err(refuse)?;
+    let mut outcome = run(root, options, Later::Defer, None, Some(&staging))?;
+    let written = staging.finish(&outcome.deferred).map_err(refuse)?;
     outcome.timings.write = written.files;
     outcome.timings.deferred = written.deferred;
+    outcome.reused = written.reused;
     Ok(outcome)
 }

@@ -109,13 +109,18 @@ fn main() -> ExitCode {
                 base_url: base_url.clone(),
             };
             match cifras::build_with(&cli.root, &out, &options) {
-                Ok(outcome) => {
-                    if !outcome.diagnostics.is_empty() {
-                        eprintln!("{}\n", located(outcome.diagnostics, &cli.root));
+                Ok(mut outcome) => {
+                    let diagnostics = std::mem::take(&mut outcome.diagnostics);
+                    if !diagnostics.is_empty() {
+                        eprintln!("{}\n", located(diagnostics, &cli.root));
                     }
+                    let reused = match outcome.reused {
+                        0 => String::new(),
+                        n => format!("; {n} unchanged PNGs kept from the previous build"),
+                    };
                     println!(
-                        "Built {} files from {} bulletins ({} figures) into {}",
-                        outcome.files.len() + outcome.deferred.len(),
+                        "Built {} files from {} bulletins ({} figures) into {}{reused}",
+                        outcome.file_count(),
                         outcome.bulletins,
                         outcome.figures,
                         out.display()

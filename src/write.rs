@@ -1,24 +1,29 @@
 //! Stage 6, **write**: put the rendered files on disk without ever leaving a half-written or
-//! destroyed site. Files go into a fresh sibling directory, which is then swapped into place;
-//! the previous output is removed only after the swap.
+//! destroyed site. Files go into a fresh sibling directory (`Staging`), which is then swapped
+//! into place; the previous output is removed only after the swap.
 //!
-//! Deferred files (PNGs, data downloads) are made here, in parallel, each written as soon as
-//! it is made: the gigabytes of PNGs of a large site are never all in memory at once.
+//! `build` stages each page as soon as it is rendered, so the pages of a large site are never
+//! all in memory. Deferred files (PNGs, data downloads) are made at the end, in parallel, each
+//! written as soon as it is made. A PNG whose content is unchanged since the previous build (same
+//! drawing, same `cifras` executable) is linked from the previous output instead of drawn again:
+//! drawing PNGs is most of a build's time.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::render::{Deferred, OutputFile};
 
 /// Marks a directory as ours, so a rebuild may replace it. A non-empty directory without it
-/// is refused: it may be someone's work.
+/// is refused: it may be someone's work. It also lists the PNGs written, with what they were
+/// drawn from, so the next build can reuse the unchanged ones.
 pub const MARKER: &str = ".cifras-output";
+const MARKER_HEADER: &str = "This folder is written by cifras build and replaced on every build.";
 
 #[derive(Debug)]
 pub enum WriteError {
@@ -28,11 +33,15 @@ pub enum WriteError {
     Make(String),
 }
 
-/// How long writing took: the rendered files, and making and writing the deferred ones.
+/// What writing took and did.
 #[derive(Debug, Default)]
 pub struct Written {
+    /// Finishing: the marker, the swap, removing the previous output.
     pub files: Duration,
+    /// Making and writing the deferred files.
     pub deferred: Duration,
+    /// PNGs linked unchanged from the previous build rather than drawn.
+    pub reused: usize,
 }
 
 impl std::fmt::Display for WriteError {
@@ -88,6 +97,134 @@ pub fn write_site(
     files: &[OutputFile],
     deferred: &[Deferred],
 ) -> Result<Written, WriteError> {
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish(deferred)
+}
+
+/// A build being written: a fresh directory beside `out`, swapped into place by `finish`, and
+/// removed if the build is abandoned (dropped unfinished), leaving `out` as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// Directories already created in `dir`, so each file costs one `write`.
+    made: Mutex<FxHashSet<String>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+        let (parent, name) = beside(out);
+        fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
+        let dir = parent.join(format!(".{name}.cifras-new-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            made: Mutex::default(),
+            finished: false,
+        })
+    }
+
+    /// Write one file now. Called from many threads at once.
+    pub fn put(&self, f: &OutputFile) -> Result<(), WriteError> {
+        let p = self.place(&f.path)?;
+        fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p, e))
+    }
+
+    /// Where `path` goes in the staging directory, with its parent directories created.
+    fn place(&self, path: &str) -> Result<PathBuf, WriteError> {
+        // Paths come from our own renderer, but never let one escape the output.
+        if path.split('/').any(|c| c == ".." || c.is_empty()) || path.starts_with('/') {
+            return Err(WriteError::Refused(format!("unsafe output path {path}")));
+        }
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(dir) {
+                let d = self.dir.join(dir);
+                fs::create_dir_all(&d).map_err(|e| WriteError::Io(d, e))?;
+                made.insert(dir.to_string());
+            }
+        }
+        Ok(self.dir.join(path))
+    }
+
+    /// Make and write the deferred files (reusing unchanged PNGs from the previous output), then
+    /// swap the staged site into place.
+    pub fn finish(mut self, deferred: &[Deferred]) -> Result<Written, WriteError> {
+        let mut written = Written::default();
+        let started = Instant::now();
+        let previous = previous_pngs(&self.out);
+        let generator = generator_key();
+        let keys: Vec<Option<u64>> = deferred
+            .par_iter()
+            .map(|d| d.content_key().map(|k| k ^ generator))
+            .collect();
+        let reused: Vec<bool> = deferred
+            .par_iter()
+            .zip(&keys)
+            .map(|(d, key)| -> Result<bool, WriteError> {
+                let p = self.place(&d.path)?;
+                if let Some(key) = key {
+                    if reuse(&self.out, &previous, &d.path, *key, &p) {
+                        return Ok(true);
+                    }
+                }
+                let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
+                fs::write(&p, &made.bytes).map_err(|e| WriteError::Io(p, e))?;
+                Ok(false)
+            })
+            .collect::<Result<_, _>>()?;
+        written.reused = reused.iter().filter(|r| **r).count();
+        written.deferred = started.elapsed();
+
+        let started = Instant::now();
+        let mut marker = format!("{MARKER_HEADER}\n");
+        for (d, key) in deferred.iter().zip(&keys) {
+            if let (Some(key), Ok(meta)) = (key, fs::metadata(self.dir.join(&d.path))) {
+                marker.push_str(&format!("{key:016x} {} {}\n", meta.len(), d.path));
+            }
+        }
+        let m = self.dir.join(MARKER);
+        fs::write(&m, marker).map_err(|e| WriteError::Io(m, e))?;
+        self.swap()?;
+        written.files = started.elapsed();
+        Ok(written)
+    }
+
+    /// Move the old site aside, move the new one in, then delete the old one.
+    fn swap(&mut self) -> Result<(), WriteError> {
+        let (parent, name) = beside(&self.out);
+        let old = parent.join(format!(".{name}.cifras-old-{}", std::process::id()));
+        let had_old = self.out.exists();
+        if had_old {
+            fs::rename(&self.out, &old).map_err(|e| WriteError::Io(self.out.clone(), e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            if had_old {
+                let _ = fs::rename(&old, &self.out); // put the previous site back
+            }
+            return Err(WriteError::Io(self.out.clone(), e));
+        }
+        self.finished = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The directory `out` is in, and its name.
+fn beside(out: &Path) -> (PathBuf, String) {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -96,75 +233,55 @@ pub fn write_site(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-    let staging = parent.join(format!(".{name}.cifras-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.cifras-old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
+    (parent, name)
+}
 
-    let mut written = Written::default();
-    let result = (|| {
-        fs::create_dir(&staging).map_err(|e| WriteError::Io(staging.clone(), e))?;
-        let started = Instant::now();
-        // Paths come from our own renderer, but never let one escape the output.
-        let paths = files
-            .iter()
-            .map(|f| &f.path)
-            .chain(deferred.iter().map(|d| &d.path));
-        let mut dirs = BTreeSet::new();
-        for path in paths {
-            if path.split('/').any(|c| c == ".." || c.is_empty()) || path.starts_with('/') {
-                return Err(WriteError::Refused(format!("unsafe output path {path}")));
-            }
-            if let Some((dir, _)) = path.rsplit_once('/') {
-                dirs.insert(dir);
-            }
+/// The PNGs the previous build listed in its marker: path -> (content key, size).
+fn previous_pngs(out: &Path) -> FxHashMap<String, (u64, u64)> {
+    let text = fs::read_to_string(out.join(MARKER)).unwrap_or_default();
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let key = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let size = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), (key, size)))
+        })
+        .collect()
+}
+
+/// Link (or copy) the previous build's `path` to `to` if it was made from the same content by
+/// the same executable and still has the size it was written with.
+fn reuse(
+    out: &Path,
+    previous: &FxHashMap<String, (u64, u64)>,
+    path: &str,
+    key: u64,
+    to: &Path,
+) -> bool {
+    let Some(&(old_key, size)) = previous.get(path) else {
+        return false;
+    };
+    let from = out.join(path);
+    let intact = fs::symlink_metadata(&from).is_ok_and(|m| m.is_file() && m.len() == size);
+    old_key == key && intact && (fs::hard_link(&from, to).is_ok() || fs::copy(&from, to).is_ok())
+}
+
+/// A hash of the running executable: a PNG is reused only if the same program drew it (a new
+/// version may draw differently). Computed once per process.
+fn generator_key() -> u64 {
+    use std::hash::{Hash, Hasher};
+    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(fs::read);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match exe {
+            Ok(bytes) => bytes.hash(&mut h),
+            // Unknown program: a fresh key, so nothing is reused.
+            Err(_) => std::time::SystemTime::now().hash(&mut h),
         }
-        // Directories once, then the files in parallel.
-        for dir in dirs {
-            let d = staging.join(dir);
-            fs::create_dir_all(&d).map_err(|e| WriteError::Io(d, e))?;
-        }
-        let put = |f: &OutputFile| {
-            let p = staging.join(&f.path);
-            fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p, e))
-        };
-        files.par_iter().try_for_each(put)?;
-        written.files = started.elapsed();
-        let started = Instant::now();
-        deferred.par_iter().try_for_each(|d| {
-            let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
-            put(&made)
-        })?;
-        written.deferred = started.elapsed();
-        fs::write(
-            staging.join(MARKER),
-            b"This folder is written by cifras build and replaced on every build.\n",
-        )
-        .map_err(|e| WriteError::Io(staging.join(MARKER), e))
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    // Swap: move the old site aside, move the new one in, then delete the old one.
-    let had_old = out.exists();
-    if had_old {
-        fs::rename(out, &old).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            WriteError::Io(out.to_path_buf(), e)
-        })?;
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        if had_old {
-            let _ = fs::rename(&old, out); // put the previous site back
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(WriteError::Io(out.to_path_buf(), e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(written)
+        h.finish()
+    })
 }
 
 #[cfg(test)]

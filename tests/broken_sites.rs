@@ -1086,6 +1086,33 @@ fn cli_failed_build_leaves_previous_output_untouched() {
     assert_eq!(siblings.len(), 1, "no staging directory left behind");
 }
 
+/// A template that fails on one page only: the pages rendered before it were already written
+/// to the staging directory, which must go, leaving the previous build as it was.
+#[test]
+fn cli_build_failing_while_rendering_leaves_previous_output_untouched() {
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out_arg = out_dir.to_str().unwrap();
+    assert_eq!(
+        f.cli(&["build", "--output", out_arg]).status.code(),
+        Some(0)
+    );
+    let before = snapshot(&out_dir);
+
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ missing_variable.field }}{% endblock content %}",
+    );
+    let second = f.cli(&["build", "--output", out_arg]);
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("templates/404.html"), "stderr:\n{stderr}");
+    assert!(snapshot(&out_dir) == before, "the previous build changed");
+    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1, "no staging directory left behind");
+}
+
 #[test]
 fn cli_build_refuses_foreign_non_empty_directory() {
     let f = Fixture::new();

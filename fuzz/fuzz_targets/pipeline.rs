@@ -48,6 +48,6 @@ fuzz_target!(|data: &[u8]| {
         let tera = cifras::render::templates(Path::new("/nonexistent")).expect("built-in templates");
         // PNG pixels depend only on the layout code, not on the input: render lists them undrawn.
         let charts = cifras::render::charts::SiteCharts::draw(&site, None);
-        let _ = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None);
+        let _ = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None, None);
     }
 });

@@ -30,6 +30,20 @@ pub struct Card {
     pub body: Body,
 }
 
+impl Card {
+    /// A hash of everything drawn (see `BarChart::fingerprint`).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&self.site, &self.kicker, &self.title).hash(&mut h);
+        match &self.body {
+            Body::Chart(c) => (0u8, c.fingerprint()).hash(&mut h),
+            Body::Numbers(n) => (1u8, n).hash(&mut h),
+        }
+        h.finish()
+    }
+}
+
 /// Render the card as PNG bytes.
 pub fn png(card: &Card) -> Result<Vec<u8>, String> {
     register_fonts();

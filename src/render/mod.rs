@@ -24,6 +24,7 @@ use crate::charts::card::{self, Body, Card};
 use crate::charts::BarChart;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Date, Group, ObsRef, Site};
+use crate::write::Staging;
 use charts::{ChartView, SiteCharts};
 use views::*;
 
@@ -64,6 +65,16 @@ impl Deferred {
         matches!(self.image, Image::Chart(_) | Image::Card(_))
     }
 
+    /// What a PNG is drawn from, as a hash, so `write` can reuse the previous build's file when
+    /// it is unchanged. `None` for data files, which are quicker to make than to compare.
+    pub fn content_key(&self) -> Option<u64> {
+        match &self.image {
+            Image::Chart(c) => Some(c.fingerprint()),
+            Image::Card(c) => Some(c.fingerprint()),
+            Image::Data { .. } => None,
+        }
+    }
+
     pub fn draw(&self) -> Result<OutputFile, Diagnostic> {
         let bytes = match &self.image {
             Image::Chart(c) => crate::charts::png(c),
@@ -90,6 +101,8 @@ impl Deferred {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub files: Vec<OutputFile>,
+    /// How many files were written to the staging directory instead (`build`).
+    pub staged: usize,
     pub deferred: Vec<Deferred>,
 }
 
@@ -215,6 +228,8 @@ pub(crate) struct Part {
     sitemap: Vec<(String, Option<Date>)>,
     charts: BTreeMap<String, (ChartView, String)>,
     out: Vec<OutputFile>,
+    /// Files written straight to the staging directory instead of kept in `out`.
+    staged: usize,
     deferred: Vec<Deferred>,
     diags: Diagnostics,
 }
@@ -228,6 +243,8 @@ struct Renderer<'a> {
     memo: Option<&'a crate::memo::Memo>,
     charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
+    /// `build`: files go to disk as soon as they are rendered, not into `out`.
+    staging: Option<&'a Staging>,
     site_view: SiteView<'a>,
     /// Static file name -> content-hashed output path, for templates (`assets["style.css"]`).
     assets: BTreeMap<String, String>,
@@ -237,6 +254,8 @@ struct Renderer<'a> {
     /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
     charts: BTreeMap<String, (ChartView, String)>,
     out: Vec<OutputFile>,
+    /// Files written straight to the staging directory instead of kept in `out`.
+    staged: usize,
     deferred: Vec<Deferred>,
     diags: Diagnostics,
 }
@@ -288,12 +307,14 @@ impl Renderer<'_> {
             memo: self.memo,
             charts_drawn: self.charts_drawn,
             tera: self.tera,
+            staging: self.staging,
             site_view: self.site_view.clone(),
             assets: self.assets.clone(),
             updated: self.updated.clone(),
             sitemap: Vec::new(),
             charts: BTreeMap::new(),
             out: Vec::new(),
+            staged: 0,
             deferred: Vec::new(),
             diags: Diagnostics::default(),
         }
@@ -336,6 +357,7 @@ impl Renderer<'_> {
             sitemap: self.sitemap,
             charts: self.charts,
             out: self.out,
+            staged: self.staged,
             deferred: self.deferred,
             diags: self.diags,
         }
@@ -347,6 +369,7 @@ impl Renderer<'_> {
             self.charts.entry(id).or_insert(chart);
         }
         self.out.extend(part.out);
+        self.staged += part.staged;
         self.deferred.extend(part.deferred);
         self.diags.extend(part.diags);
     }
@@ -402,7 +425,7 @@ impl Renderer<'_> {
             self.sitemap.push((dir.to_string(), lastmod));
         }
         match self.tera.render(template, &ctx) {
-            Ok(html) => self.out.push(OutputFile {
+            Ok(html) => self.emit(OutputFile {
                 path,
                 bytes: html.into_bytes().into(),
             }),
@@ -415,11 +438,24 @@ impl Renderer<'_> {
 
     fn file(&mut self, path: String, bytes: Result<Vec<u8>, String>) {
         match bytes {
-            Ok(bytes) => self.out.push(OutputFile {
+            Ok(bytes) => self.emit(OutputFile {
                 path,
                 bytes: bytes.into(),
             }),
             Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
+        }
+    }
+
+    /// A finished file: written now when building to disk, else kept.
+    fn emit(&mut self, file: OutputFile) {
+        match self.staging {
+            Some(staging) => match staging.put(&file) {
+                Ok(()) => self.staged += 1,
+                Err(e) => self
+                    .diags
+                    .push(Diagnostic::file_error(Path::new(&file.path), e.to_string())),
+            },
+            None => self.out.push(file),
         }
     }
 
@@ -490,6 +526,7 @@ pub fn render(
     tera: &Tera,
     root: &Path,
     memo: Option<&crate::memo::Memo>,
+    staging: Option<&Staging>,
 ) -> Result<Rendered, Diagnostics> {
     let c = &site.config;
     let data = encode_figures(site, memo)?;
@@ -500,6 +537,7 @@ pub fn render(
         memo,
         charts_drawn,
         tera,
+        staging,
         site_view: SiteView {
             title: &c.title,
             description: &c.description,
@@ -521,6 +559,7 @@ pub fn render(
         sitemap: Vec::new(),
         charts: BTreeMap::new(),
         out: Vec::new(),
+        staged: 0,
         deferred: Vec::new(),
         diags: Diagnostics::default(),
     };
@@ -556,6 +595,7 @@ pub fn render(
     r.deferred.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
         files: r.out,
+        staged: r.staged,
         deferred: r.deferred,
     })
 }
@@ -1260,7 +1300,7 @@ fn static_files(r: &mut Renderer, root: &Path) {
         let name = path.trim_start_matches("static/").to_string();
         let hashed = format!("static/{}", publish::hashed_name(&name, &bytes));
         r.assets.insert(name, hashed.clone());
-        r.out.push(OutputFile {
+        r.emit(OutputFile {
             path: hashed,
             bytes: bytes.into(),
         });
@@ -1277,7 +1317,10 @@ fn chart_files(r: &mut Renderer) {
     };
     r.par_each(&charts, key, |r, _, (chart, page)| {
         let f = &chart.files;
-        r.file(f.svg.clone(), Ok(chart.svg.as_bytes().to_vec()));
+        r.emit(OutputFile {
+            path: f.svg.clone(),
+            bytes: Arc::<[u8]>::from(chart.svg.clone()),
+        });
         r.deferred.push(Deferred {
             path: f.png.clone(),
             image: Image::Chart(chart.spec.clone()),
