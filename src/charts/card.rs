@@ -153,20 +153,127 @@ fn ellipsize(line: &str, width: i32, style: &TextStyle) -> String {
 pub(crate) fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // fdeflate: an order of magnitude faster than the default zlib level on these flat
-    // images (measured: it was two thirds of a build), for files about a fifth larger.
+    // images (measured: it was two thirds of a build).
     encoder.set_compression(png::Compression::Fast);
+    let indexed = palette(rgb, width as usize);
+    match &indexed {
+        Some((colours, _)) => {
+            encoder.set_color(png::ColorType::Indexed);
+            encoder.set_palette(colours.clone());
+        }
+        None => encoder.set_color(png::ColorType::Rgb),
+    }
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    let data = indexed
+        .as_ref()
+        .map_or(rgb, |(_, pixels)| pixels.as_slice());
+    writer.write_image_data(data).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// The image as a palette and one index per pixel, when it has at most 256 colours (charts
+/// do: a few flat fills, and text antialiased in 16 steps). Lossless: the same pixels in a
+/// third of the bytes, so encoding is faster and the file about a quarter of the size. The
+/// palette is in order of first appearance, so the same image always gives the same file.
+fn palette(rgb: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = Default::default();
+    let mut colours = Vec::new();
+    let mut pixels: Vec<u8> = Vec::with_capacity(rgb.len() / 3);
+    let mut last: Option<([u8; 3], u8)> = None;
+    let row_bytes = width * 3;
+    for (y, row) in rgb.chunks_exact(row_bytes).enumerate() {
+        // Charts repeat whole rows (margins, the inside of bars): one comparison, one copy.
+        if y > 0 && row == &rgb[(y - 1) * row_bytes..y * row_bytes] {
+            pixels.extend_from_within((y - 1) * width..y * width);
+            continue;
+        }
+        let mut rest = row;
+        while !rest.is_empty() {
+            // Runs of one colour, four pixels at a time.
+            if let (Some((lc, li)), Some(four)) = (last, rest.get(..12)) {
+                if four.chunks_exact(3).all(|px| px == lc) {
+                    pixels.extend_from_slice(&[li; 4]);
+                    rest = &rest[12..];
+                    continue;
+                }
+            }
+            let c = [rest[0], rest[1], rest[2]];
+            rest = &rest[3..];
+            let i = match last {
+                // Most pixels repeat their left neighbour: no lookup.
+                Some((lc, li)) if lc == c => li,
+                _ => {
+                    let i = match index.get(&c) {
+                        Some(i) => *i,
+                        None if colours.len() == 256 * 3 => return None,
+                        None => {
+                            let i = (colours.len() / 3) as u8;
+                            colours.extend_from_slice(&c);
+                            index.insert(c, i);
+                            i
+                        }
+                    };
+                    last = Some((c, i));
+                    i
+                }
+            };
+            pixels.push(i);
+        }
+    }
+    Some((colours, pixels))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decode(png_bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let colour = reader.info().color_type;
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(frame.buffer_size());
+        (colour, buf)
+    }
+
+    /// Up to 256 colours are stored as a palette image, more as RGB; both give back exactly the
+    /// pixels drawn.
+    #[test]
+    fn encoding_is_lossless_with_or_without_a_palette() {
+        let (w, h) = (300u32, 40u32);
+        let few: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let (x, y) = (i % w, i / w);
+                let shade = ((x / 20 + y / 10) % 7) as u8 * 30;
+                [shade, 255 - shade, 40]
+            })
+            .collect();
+        let (colour, pixels) = decode(&encode(&few, w, h).unwrap());
+        assert_eq!(colour, png::ColorType::Indexed);
+        assert!(pixels == few);
+
+        let many: Vec<u8> = (0..w * h)
+            .flat_map(|i| [(i % 256) as u8, (i / 256) as u8, 7])
+            .collect();
+        let (colour, pixels) = decode(&encode(&many, w, h).unwrap());
+        assert_eq!(colour, png::ColorType::Rgb);
+        assert!(pixels == many);
+    }
+
+    /// A real card fits in a palette.
+    #[test]
+    fn cards_are_palette_images() {
+        let card = card_with(Body::Numbers(vec![(
+            "6,552,794".into(),
+            "Consultas".into(),
+        )]));
+        assert_eq!(decode(&card).0, png::ColorType::Indexed);
+    }
     use crate::charts::Bar;
 
     fn card_with(body: Body) -> Vec<u8> {

@@ -130,6 +130,8 @@ impl<'a> DrawingBackend for CachedText<'a> {
     }
 }
 
+const LEVELS: f32 = 16.0;
+
 /// Rasterise one glyph as plotters' ab_glyph backend does, keeping only covered pixels.
 fn rasterise(font: &FontRef<'static>, size: f64, c: char) -> Coverage {
     let font = font.as_scaled(size as f32);
@@ -138,6 +140,10 @@ fn rasterise(font: &FontRef<'static>, size: f64, c: char) -> Coverage {
         let rect = q.px_bounds();
         let y_shift = ((size as f32) / 2.0 + rect.min.y) as i32;
         q.draw(|x, y, a| {
+            // Coverage in 1/16 steps: too fine a difference to see at the PNGs' 2× scale, and
+            // it keeps a chart within 256 colours, so it is stored as a palette image (a third
+            // of the bytes to compress and write).
+            let a = (a.clamp(0.0, 1.0) * LEVELS).round() / LEVELS;
             if a > 0.0 {
                 out.push((x as i32, y as i32 + y_shift, a));
             }
@@ -174,17 +180,24 @@ mod tests {
         pixels
     }
 
-    /// Cached glyphs give exactly plotters' own pixels, whatever the anchor.
+    /// Cached glyphs give plotters' own pixels, whatever the anchor, but for coverage rounded to
+    /// 1/16: no channel is off by more than half a step (255 / 32, plus rounding).
     #[test]
-    fn same_pixels_as_plotters() {
+    fn same_pixels_as_plotters_within_coverage_steps() {
         for anchor in [
             Pos::new(HPos::Left, VPos::Top),
             Pos::new(HPos::Right, VPos::Center),
             Pos::new(HPos::Center, VPos::Bottom),
         ] {
             let ours = draw(true, anchor);
+            let theirs = draw(false, anchor);
             assert!(ours.iter().any(|&b| b < 128), "some text was drawn");
-            assert!(ours == draw(false, anchor), "pixels differ");
+            let worst = ours.iter().zip(&theirs).map(|(a, b)| a.abs_diff(*b)).max();
+            assert!(worst <= Some(9), "pixels differ by {worst:?}");
+            assert!(ours != theirs, "coverage is rounded");
+            // Few shades: the text's colour over white in 17 steps at most.
+            let shades: std::collections::BTreeSet<&[u8]> = ours.chunks_exact(3).collect();
+            assert!(shades.len() <= 17, "{} shades", shades.len());
         }
     }
 }
