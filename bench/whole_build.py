@@ -4,7 +4,8 @@
 For each N: writes a synthetic project (`cifras synth N`) and the same bulletin texts as a plain
 Hugo site, then alternates runs of `cifras build` and `hugo` (fresh output directory each run,
 on tmpfs), and reports medians: wall time, CPU time (user + system), peak memory, pages/s,
-charts/s, output size, cifras' per-stage times, `cifras check` time, and the ratio cifras/Hugo.
+charts/s, output size, cifras' per-stage times, `cifras check` time, the ratio cifras/Hugo, and
+the time of rebuilding into the same output (unchanged, and with the newest bulletin edited).
 
 Usage: python3 bench/whole_build.py [--runs 3] [--dir /dev/shm/cifras-bench] N [N ...]
 Needs a release build (`cargo build --release`) and `hugo` (Debian package `hugo`).
@@ -57,7 +58,7 @@ def bench(n, runs, base):
     shutil.rmtree(work, ignore_errors=True)
     project, hugo_src = os.path.join(work, "project"), os.path.join(work, "hugo")
     subprocess.run([CIFRAS, "synth", str(n), "--out", project, "--hugo", hugo_src], check=True)
-    ours, theirs, checks, stage_runs = [], [], [], []
+    ours, theirs, checks, stage_runs, rebuilds, edited = [], [], [], [], [], []
     for i in range(runs):
         # Alternate, so drift in machine load hits both alike; fresh output every time.
         out = os.path.join(work, f"out-{i}")
@@ -65,6 +66,17 @@ def bench(n, runs, base):
         ours.append((wall, cpu, rss))
         stage_runs.append(stages(err))
         files, size, html, charts = tree(out)
+        # Rebuilds into the same output: unchanged content, then the newest bulletin's figure
+        # edited (it feeds the home page and many indicator and place pages). Unchanged PNGs
+        # are taken from the previous build.
+        rebuilds.append(timed([CIFRAS, "--root", project, "build", "-o", out])[:3])
+        newest = os.path.join(project, "content", "bulletins", f"sintetico-{n:05d}.yaml")
+        original = open(newest).read()
+        with open(newest, "w") as f:
+            f.write(re.sub(r"value: (\d+)", lambda m: f"value: {int(m.group(1)) + 1}", original, count=1))
+        edited.append(timed([CIFRAS, "--root", project, "build", "-o", out])[:3])
+        with open(newest, "w") as f:
+            f.write(original)
         shutil.rmtree(out)
         hout = os.path.join(work, f"hugo-out-{i}")
         theirs.append(timed(["hugo", "--quiet", "-s", hugo_src, "-d", hout])[:3])
@@ -74,6 +86,8 @@ def bench(n, runs, base):
     o = [med([r[k] for r in ours]) for k in range(3)]
     h = [med([r[k] for r in theirs]) for k in range(3)]
     c = [med([r[k] for r in checks]) for k in range(3)]
+    rb = [med([r[k] for r in rebuilds]) for k in range(3)]
+    ed = [med([r[k] for r in edited]) for k in range(3)]
     st = {k: med([s.get(k, 0) for s in stage_runs]) for k in stage_runs[0]}
     print(f"\n## N = {n} bulletins (median of {runs} alternating runs)\n")
     print("| | wall s | CPU s | peak MiB | pages | pages/s | charts | charts/s | files | output MiB |")
@@ -81,6 +95,8 @@ def bench(n, runs, base):
     print(f"| cifras build | {o[0]:.2f} | {o[1]:.2f} | {o[2] / 1024:.0f} | {html} | {html / o[0]:.0f} | {charts} | {charts / o[0]:.0f} | {files} | {size / 2**20:.0f} |")
     print(f"| hugo | {h[0]:.2f} | {h[1]:.2f} | {h[2] / 1024:.0f} | {hhtml} | {hhtml / h[0]:.0f} | 0 | | {hfiles} | {hsize / 2**20:.0f} |")
     print(f"| cifras check | {c[0]:.2f} | {c[1]:.2f} | {c[2] / 1024:.0f} | | | | | | |")
+    print(f"| cifras rebuild, unchanged | {rb[0]:.2f} | {rb[1]:.2f} | {rb[2] / 1024:.0f} | | | | | | |")
+    print(f"| cifras rebuild, newest bulletin edited | {ed[0]:.2f} | {ed[1]:.2f} | {ed[2] / 1024:.0f} | | | | | | |")
     print(f"\nratio cifras/hugo (wall): {o[0] / h[0]:.2f}")
     print("cifras stages (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in st.items()))
     return o[0]
