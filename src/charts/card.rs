@@ -265,6 +265,27 @@ mod tests {
         assert!(pixels == many);
     }
 
+    /// A long title in the bold face wraps inside the card: nothing is drawn in the right
+    /// margin. (The title was once measured in the regular face and ran off the edge, losing
+    /// words.)
+    #[test]
+    fn long_titles_wrap_inside_the_card() {
+        let title = "Corpus sintético para medir el rendimiento de cifras; no son datos reales.";
+        let card = png(&Card {
+            site: "Cifras".into(),
+            kicker: "Indicador".into(),
+            title: title.into(),
+            body: Body::Numbers(Vec::new()),
+        })
+        .unwrap();
+        let (_, rgb) = decode(&card);
+        let width = WIDTH as usize;
+        let inked = |x: usize, y: usize| rgb[(y * width + x) * 3..][..3] != [255, 255, 255];
+        let right_margin = (110..300).any(|y| (width - 40..width).any(|x| inked(x, y)));
+        assert!(!right_margin, "the title runs into the right margin");
+        assert!((110..300).any(|y| (LEFT as usize..width / 2).any(|x| inked(x, y))));
+    }
+
     /// A real card fits in a palette.
     #[test]
     fn cards_are_palette_images() {
