@@ -234,7 +234,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     let staging = write::Staging::new(out).map_err(refuse)?;
     let mut outcome = run(root, options, Later::Defer, None, Some(&staging))?;
     let written = staging.finish(&outcome.deferred).map_err(refuse)?;
-    outcome.timings.write = written.files;
+    outcome.timings.write = written.swap;
     outcome.timings.deferred = written.deferred;
     outcome.reused = written.reused;
     Ok(outcome)

@@ -1057,8 +1057,10 @@ fn cli_check_passes_on_valid_fixture() {
     );
 }
 
-#[test]
-fn cli_failed_build_leaves_previous_output_untouched() {
+/// Build the fixture, break it with `breakage`, build again into the same folder: the second
+/// build must fail, leave the first one's files exactly as they were and no staging directory
+/// behind. Returns the second build's stderr.
+fn failed_rebuild_keeps_previous_output(breakage: impl FnOnce(&Fixture)) -> String {
     let f = Fixture::new();
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().join("out");
@@ -1073,44 +1075,37 @@ fn cli_failed_build_leaves_previous_output_untouched() {
     let before = snapshot(&out_dir);
     assert!(before.len() > 5, "the first build wrote a site");
 
-    f.write(BULLETIN, &edit(BULLETIN_YAML, "value: 475725", "value: -5"));
+    breakage(&f);
     let second = f.cli(&["build", "--output", out_arg]);
     assert_eq!(second.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(snapshot(&out_dir) == before, "the previous build changed");
+    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1, "no staging directory left behind");
+    String::from_utf8_lossy(&second.stderr).into_owned()
+}
+
+#[test]
+fn cli_failed_build_leaves_previous_output_untouched() {
+    let stderr = failed_rebuild_keeps_previous_output(|f| {
+        f.write(BULLETIN, &edit(BULLETIN_YAML, "value: 475725", "value: -5"))
+    });
     assert!(
         stderr.contains("content/bulletins/jornada-prueba.yaml:19:16: error:"),
         "stderr:\n{stderr}"
     );
-    assert!(snapshot(&out_dir) == before, "the previous build changed");
-    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
-    assert_eq!(siblings.len(), 1, "no staging directory left behind");
 }
 
 /// A template that fails on one page only: the pages rendered before it were already written
 /// to the staging directory, which must go, leaving the previous build as it was.
 #[test]
 fn cli_build_failing_while_rendering_leaves_previous_output_untouched() {
-    let f = Fixture::new();
-    let tmp = tempfile::tempdir().unwrap();
-    let out_dir = tmp.path().join("out");
-    let out_arg = out_dir.to_str().unwrap();
-    assert_eq!(
-        f.cli(&["build", "--output", out_arg]).status.code(),
-        Some(0)
-    );
-    let before = snapshot(&out_dir);
-
-    f.write(
-        "templates/404.html",
-        "{% extends \"base.html\" %}{% block content %}{{ missing_variable.field }}{% endblock content %}",
-    );
-    let second = f.cli(&["build", "--output", out_arg]);
-    assert_eq!(second.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&second.stderr);
+    let stderr = failed_rebuild_keeps_previous_output(|f| {
+        f.write(
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}{{ missing_variable.field }}{% endblock content %}",
+        )
+    });
     assert!(stderr.contains("templates/404.html"), "stderr:\n{stderr}");
-    assert!(snapshot(&out_dir) == before, "the previous build changed");
-    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
-    assert_eq!(siblings.len(), 1, "no staging directory left behind");
 }
 
 #[test]

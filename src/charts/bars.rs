@@ -68,9 +68,7 @@ fn small_font(s: f64) -> TextStyle<'static> {
 /// pair's kerning looked up once per thread, not re-parsed from the font on every call (this
 /// was the largest single cost of drawing SVG charts).
 pub fn measure(text: &str, style: &TextStyle) -> i32 {
-    // Bold either by style (charts) or by the bold face's own name (cards), as `raster` draws it.
-    let bold = matches!(style.font.get_style(), FontStyle::Bold)
-        || matches!(style.font.get_family(), FontFamily::Name(n) if n == super::FONT_BOLD_FAMILY);
+    let bold = super::is_bold(style.font.get_style(), style.font.get_family());
     measure_with(text, style.font.get_size(), bold)
 }
 

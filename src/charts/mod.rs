@@ -22,6 +22,13 @@ const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
 /// family's regular face whatever the style asked; `raster::CachedText` honours the style, so
 /// PNG chart titles are bold like the SVG ones.)
 const FONT_BOLD_FAMILY: &str = "DejaVu Sans Bold";
+
+/// Whether text is drawn in the bold face: by its style (charts) or by the bold face's own name
+/// (cards). Measuring and drawing both ask this, so they always agree.
+fn is_bold(style: FontStyle, family: FontFamily) -> bool {
+    matches!(style, FontStyle::Bold)
+        || matches!(family, FontFamily::Name(n) if n == FONT_BOLD_FAMILY)
+}
 static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 

@@ -11,12 +11,10 @@ use ab_glyph::{Font, FontRef, GlyphId, ScaleFont};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle,
-    FontTransform,
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform,
 };
 
 use super::bars::{fonts, FastMap};
-use super::FONT_BOLD_FAMILY;
 
 /// A glyph's drawn pixels, relative to where plotters places it: (x, y, coverage).
 type Coverage = Vec<(i32, i32, f32)>;
@@ -82,8 +80,7 @@ impl<'a> DrawingBackend for CachedText<'a> {
         }
         // Charts never rotate text; keep the code to the case that is used.
         debug_assert!(matches!(style.transform(), FontTransform::None));
-        let bold = matches!(style.style(), FontStyle::Bold)
-            || matches!(style.family(), FontFamily::Name(n) if n == FONT_BOLD_FAMILY);
+        let bold = super::is_bold(style.style(), style.family());
         let size = style.size();
         let Some(fonts) = fonts() else {
             return Ok(());

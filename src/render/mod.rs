@@ -61,10 +61,6 @@ pub enum Image {
 }
 
 impl Deferred {
-    pub fn is_png(&self) -> bool {
-        matches!(self.image, Image::Chart(_) | Image::Card(_))
-    }
-
     /// What a PNG is drawn from, as a hash, so `write` can reuse the previous build's file when
     /// it is unchanged. `None` for data files, which are quicker to make than to compare.
     pub fn content_key(&self) -> Option<u64> {
@@ -226,12 +222,26 @@ struct SiteView<'a> {
 #[derive(Clone, Default)]
 pub(crate) struct Part {
     sitemap: Vec<(String, Option<Date>)>,
+    /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
     charts: BTreeMap<String, (ChartView, String)>,
     out: Vec<OutputFile>,
     /// Files written straight to the staging directory instead of kept in `out`.
     staged: usize,
     deferred: Vec<Deferred>,
     diags: Diagnostics,
+}
+
+impl Part {
+    fn merge(&mut self, part: Part) {
+        self.sitemap.extend(part.sitemap);
+        for (id, chart) in part.charts {
+            self.charts.entry(id).or_insert(chart);
+        }
+        self.out.extend(part.out);
+        self.staged += part.staged;
+        self.deferred.extend(part.deferred);
+        self.diags.extend(part.diags);
+    }
 }
 
 struct Renderer<'a> {
@@ -250,14 +260,8 @@ struct Renderer<'a> {
     assets: BTreeMap<String, String>,
     /// "30 de marzo de 2022": when the data was last updated.
     updated: Option<String>,
-    sitemap: Vec<(String, Option<Date>)>,
-    /// Every chart drawn, by id, with the page it belongs to: for downloads and embed pages.
-    charts: BTreeMap<String, (ChartView, String)>,
-    out: Vec<OutputFile>,
-    /// Files written straight to the staging directory instead of kept in `out`.
-    staged: usize,
-    deferred: Vec<Deferred>,
-    diags: Diagnostics,
+    /// What this renderer (or fork) has produced so far.
+    made: Part,
 }
 
 /// What a page says about itself: for `<head>`, social cards and the sitemap.
@@ -311,12 +315,7 @@ impl Renderer<'_> {
             site_view: self.site_view.clone(),
             assets: self.assets.clone(),
             updated: self.updated.clone(),
-            sitemap: Vec::new(),
-            charts: BTreeMap::new(),
-            out: Vec::new(),
-            staged: 0,
-            deferred: Vec::new(),
-            diags: Diagnostics::default(),
+            made: Part::default(),
         }
     }
 
@@ -332,7 +331,7 @@ impl Renderer<'_> {
         let unit = |i: usize, item: &T| {
             let mut part = self.fork();
             each(&mut part, i, item);
-            part.into_part()
+            part.made
         };
         let site_key = self.memo.map(|_| self.site_key());
         let parts: Vec<Part> = items
@@ -348,30 +347,8 @@ impl Renderer<'_> {
             })
             .collect();
         for part in parts {
-            self.merge_part(part);
+            self.made.merge(part);
         }
-    }
-
-    fn into_part(self) -> Part {
-        Part {
-            sitemap: self.sitemap,
-            charts: self.charts,
-            out: self.out,
-            staged: self.staged,
-            deferred: self.deferred,
-            diags: self.diags,
-        }
-    }
-
-    fn merge_part(&mut self, part: Part) {
-        self.sitemap.extend(part.sitemap);
-        for (id, chart) in part.charts {
-            self.charts.entry(id).or_insert(chart);
-        }
-        self.out.extend(part.out);
-        self.staged += part.staged;
-        self.deferred.extend(part.deferred);
-        self.diags.extend(part.diags);
     }
 
     /// What every page shows from the site as a whole: settings, catalogues, assets, the date.
@@ -422,14 +399,14 @@ impl Renderer<'_> {
         ctx.insert("jsonld", &meta.jsonld.as_ref().map(publish::json_ld));
         if path != "404.html" && meta.section != "grafica" {
             let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
-            self.sitemap.push((dir.to_string(), lastmod));
+            self.made.sitemap.push((dir.to_string(), lastmod));
         }
         match self.tera.render(template, &ctx) {
             Ok(html) => self.emit(OutputFile {
                 path,
                 bytes: html.into_bytes().into(),
             }),
-            Err(e) => self.diags.push(
+            Err(e) => self.made.diags.push(
                 Diagnostic::file_error(&Path::new("templates").join(template), tera_error(&e))
                     .with_hint(format!("while rendering {path}")),
             ),
@@ -442,7 +419,10 @@ impl Renderer<'_> {
                 path,
                 bytes: bytes.into(),
             }),
-            Err(e) => self.diags.push(Diagnostic::file_error(Path::new(&path), e)),
+            Err(e) => self
+                .made
+                .diags
+                .push(Diagnostic::file_error(Path::new(&path), e)),
         }
     }
 
@@ -450,18 +430,20 @@ impl Renderer<'_> {
     fn emit(&mut self, file: OutputFile) {
         match self.staging {
             Some(staging) => match staging.put(&file) {
-                Ok(()) => self.staged += 1,
+                Ok(()) => self.made.staged += 1,
                 Err(e) => self
+                    .made
                     .diags
                     .push(Diagnostic::file_error(Path::new(&file.path), e.to_string())),
             },
-            None => self.out.push(file),
+            None => self.made.out.push(file),
         }
     }
 
     /// Remember a chart for its downloads and embed page (the first page showing it owns it).
     fn register(&mut self, chart: &ChartView, page: &str) {
-        self.charts
+        self.made
+            .charts
             .entry(chart.id.clone())
             .or_insert_with(|| (chart.clone(), page.to_string()));
     }
@@ -491,7 +473,7 @@ impl Renderer<'_> {
         match rendered {
             Ok(html) => Some(html.to_string()),
             Err(e) => {
-                self.diags.push(
+                self.made.diags.push(
                     Diagnostic::file_error(&Path::new("templates").join(template), tera_error(&e))
                         .with_hint("while rendering a part of a page"),
                 );
@@ -501,7 +483,7 @@ impl Renderer<'_> {
     }
 
     fn data_file(&mut self, path: String, figures: Vec<ObsRef>, json: bool) {
-        self.deferred.push(Deferred {
+        self.made.deferred.push(Deferred {
             path,
             image: Image::Data {
                 encoded: self.data.clone(),
@@ -512,7 +494,7 @@ impl Renderer<'_> {
     }
 
     fn card(&mut self, path: &str, card: Card) {
-        self.deferred.push(Deferred {
+        self.made.deferred.push(Deferred {
             path: path.to_string(),
             image: Image::Card(card),
         });
@@ -556,12 +538,7 @@ pub fn render(
         },
         assets: BTreeMap::new(),
         updated: publish::last_updated(site).map(|d| d.long_es()),
-        sitemap: Vec::new(),
-        charts: BTreeMap::new(),
-        out: Vec::new(),
-        staged: 0,
-        deferred: Vec::new(),
-        diags: Diagnostics::default(),
+        made: Part::default(),
     };
     static_files(&mut r, root);
     // The sections are independent: rendered in parallel, merged in this order. Bulletins
@@ -580,23 +557,24 @@ pub fn render(
         .map(|section| {
             let mut part = r.fork();
             section(&mut part);
-            part.into_part()
+            part.made
         })
         .collect();
     for part in parts {
-        r.merge_part(part);
+        r.made.merge(part);
     }
     chart_files(&mut r);
     publishing(&mut r);
-    if r.diags.has_errors() {
-        return Err(r.diags);
+    let mut made = r.made;
+    if made.diags.has_errors() {
+        return Err(made.diags);
     }
-    r.out.sort_by(|a, b| a.path.cmp(&b.path));
-    r.deferred.sort_by(|a, b| a.path.cmp(&b.path));
+    made.out.sort_by(|a, b| a.path.cmp(&b.path));
+    made.deferred.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
-        files: r.out,
-        staged: r.staged,
-        deferred: r.deferred,
+        files: made.out,
+        staged: made.staged,
+        deferred: made.deferred,
     })
 }
 
@@ -1288,7 +1266,7 @@ fn static_files(r: &mut Renderer, root: &Path) {
                 Ok(bytes) => {
                     files.insert(name, bytes);
                 }
-                Err(e) => r.diags.push(Diagnostic::file_error(
+                Err(e) => r.made.diags.push(Diagnostic::file_error(
                     Path::new(&name),
                     format!("cannot read: {e}"),
                 )),
@@ -1309,7 +1287,8 @@ fn static_files(r: &mut Renderer, root: &Path) {
 
 /// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
 fn chart_files(r: &mut Renderer) {
-    let charts: Vec<(ChartView, String)> = std::mem::take(&mut r.charts).into_values().collect();
+    let charts: Vec<(ChartView, String)> =
+        std::mem::take(&mut r.made.charts).into_values().collect();
     let key = |_: usize, (chart, page): &(ChartView, String)| {
         let mut h = DefaultHasher::new();
         (chart.fingerprint, page).hash(&mut h);
@@ -1321,7 +1300,7 @@ fn chart_files(r: &mut Renderer) {
             path: f.svg.clone(),
             bytes: Arc::<[u8]>::from(chart.svg.clone()),
         });
-        r.deferred.push(Deferred {
+        r.made.deferred.push(Deferred {
             path: f.png.clone(),
             image: Image::Chart(chart.spec.clone()),
         });
@@ -1337,7 +1316,7 @@ fn chart_files(r: &mut Renderer) {
 /// Files for crawlers, feed readers and GitHub Pages.
 fn publishing(r: &mut Renderer) {
     let base = r.site.config.base_url.clone();
-    let sitemap = publish::sitemap(&base, &r.sitemap);
+    let sitemap = publish::sitemap(&base, &r.made.sitemap);
     r.file("sitemap.xml".into(), Ok(sitemap.into_bytes()));
     r.file("feed.xml".into(), Ok(publish::atom(r.site).into_bytes()));
     r.file("robots.txt".into(), Ok(publish::robots(&base).into_bytes()));
