@@ -24,12 +24,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
-use render::{Deferred, OutputFile};
+use render::{Deferred, OutputFile, Sink};
 
 /// What a successful run produced.
 #[derive(Debug)]
 pub struct Outcome {
-    /// The rendered files, in memory (`check`, `serve`; `build` writes them as it goes).
+    /// The rendered files, in memory (`serve`; `build` writes them as it goes, and `check`
+    /// lists them with empty bytes).
     pub files: Vec<OutputFile>,
     /// How many rendered files `build` wrote straight to disk instead of keeping them.
     pub staged: usize,
@@ -86,44 +87,35 @@ impl std::fmt::Display for Timings {
     }
 }
 
-/// What to do with the files `render` leaves for later (`render::Deferred`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Later {
-    /// `check`: list them (with empty bytes) without making them.
-    Skip,
-    /// `build` and `serve`: hand them over. `build` makes them while writing (so they are
-    /// never all in memory); `serve` makes each one when it is first requested.
-    Defer,
-}
-
-/// Load, validate, model, chart and render the project at `root`, in memory.
+/// Load, validate, model and render the project at `root`, to find its problems. Every page is
+/// rendered (a template can fail on any page's data), then dropped: `Outcome::files` lists
+/// every file of the site with empty bytes. What cannot fail is not made: the charts are not
+/// drawn (pages render with empty SVGs), and no PNG or data download is made.
 pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
     check_with(root, &Options::default())
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, Later::Skip, None, None)
+    run(root, options, None, Sink::Discard)
 }
 
-/// Everything `build` produces, kept in memory (for `serve`), with the PNGs left undrawn in
-/// `Outcome::deferred`.
+/// Everything `build` produces, kept in memory (for `serve`, and tests that read pages), with
+/// the PNGs and data downloads left unmade in `Outcome::deferred`.
 /// `memo` keeps drawings and pages between calls, so a rebuild redoes only what changed.
 pub fn build_in_memory(
     root: &Path,
     options: &Options,
-    memo: &memo::Memo,
+    memo: Option<&memo::Memo>,
 ) -> Result<Outcome, Diagnostics> {
-    run(root, options, Later::Defer, Some(memo), None)
+    run(root, options, memo, Sink::Keep)
 }
 
-/// The whole pipeline but the end of `write`: with `staging`, rendered files are written there
-/// as they are made (so a large site's pages are never all in memory), else kept in `files`.
+/// The whole pipeline but the end of `write`; `sink` says where rendered files go.
 fn run(
     root: &Path,
     options: &Options,
-    later: Later,
     memo: Option<&memo::Memo>,
-    staging: Option<&write::Staging>,
+    sink: Sink,
 ) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
     let mut clock = Instant::now();
@@ -154,7 +146,7 @@ fn run(
         content.config.base_url = url.clone();
     }
     // `build --strict` stops here, before writing anything, if there is any warning.
-    if staging.is_some() && options.strict && !diags.is_empty() {
+    if matches!(sink, Sink::Disk(_)) && options.strict && !diags.is_empty() {
         return Err(diags.sorted().strict());
     }
     // Only `serve` reuses the parsed files; elsewhere they are freed before the heavy stages.
@@ -162,7 +154,10 @@ fn run(
     lap(&mut timings.validate);
     let site = model::Site::new(content);
     lap(&mut timings.model);
-    let charts = render::charts::SiteCharts::draw(&site, memo);
+    let charts = match sink {
+        Sink::Discard => render::charts::SiteCharts::plan(&site),
+        Sink::Keep | Sink::Disk(_) => render::charts::SiteCharts::draw(&site, memo),
+    };
     lap(&mut timings.charts);
     // A template problem is reported together with the content's warnings.
     let with_earlier = |later: Diagnostics| {
@@ -176,16 +171,15 @@ fn run(
     }
     .map_err(with_earlier)?;
     let rendered =
-        render::render(&site, &charts, &tera, root, memo, staging).map_err(with_earlier)?;
+        render::render(&site, &charts, &tera, root, memo, sink).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut deferred = Vec::new();
-    match later {
-        Later::Defer => deferred = rendered.deferred,
-        // Nothing in the content can make a deferred file fail (charts are checked when drawn
-        // as SVG, data files are concatenated from lines encoded during `render`), so `check`
-        // only lists them.
-        Later::Skip => files.extend(rendered.deferred.into_iter().map(|d| OutputFile {
+    match sink {
+        Sink::Keep | Sink::Disk(_) => deferred = rendered.deferred,
+        // Nothing in the content can make a PNG or a data file fail (each is drawn the same way
+        // from data `render` already used), so `check` only lists them.
+        Sink::Discard => files.extend(rendered.deferred.into_iter().map(|d| OutputFile {
             path: d.path,
             bytes: Vec::new().into(),
         })),
@@ -232,7 +226,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     write::check_output_dir(root, out).map_err(refuse)?;
     // Dropped unfinished on any error below: the staged files go, `out` stays as it was.
     let staging = write::Staging::new(out).map_err(refuse)?;
-    let mut outcome = run(root, options, Later::Defer, None, Some(&staging))?;
+    let mut outcome = run(root, options, None, Sink::Disk(&staging))?;
     let written = staging.finish(&outcome.deferred).map_err(refuse)?;
     outcome.timings.write = written.swap;
     outcome.timings.deferred = written.deferred;

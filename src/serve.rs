@@ -148,7 +148,7 @@ fn listen(bind: IpAddr, port: Option<u16>) -> Result<tiny_http::Server, String> 
 
 fn build(root: &Path, options: &Options, memo: &Memo) -> Result<Built, String> {
     let started = Instant::now();
-    match crate::build_in_memory(root, options, memo) {
+    match crate::build_in_memory(root, options, Some(memo)) {
         Ok(outcome) => {
             memo.end_rebuild();
             if !outcome.diagnostics.is_empty() {

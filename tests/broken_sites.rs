@@ -1108,6 +1108,22 @@ fn cli_build_failing_while_rendering_leaves_previous_output_untouched() {
     assert!(stderr.contains("templates/404.html"), "stderr:\n{stderr}");
 }
 
+/// `check` draws no chart, but still renders every page that shows one: a template that fails
+/// only on a chart's embed page, and only for a chart with bars, is reported.
+#[test]
+fn check_renders_chart_pages_without_drawing_them() {
+    let f = Fixture::new();
+    f.write(
+        "templates/embed.html",
+        "{% if chart.rows | length > 1 %}{{ chart.no_such_field }}{% endif %}",
+    );
+    let d = f.fails();
+    let text = d.to_string();
+    assert!(text.contains("templates/embed.html"), "{text}");
+    assert!(text.contains("no_such_field"), "{text}");
+    assert!(text.contains("while rendering graficas/"), "{text}");
+}
+
 #[test]
 fn cli_build_refuses_foreign_non_empty_directory() {
     let f = Fixture::new();

@@ -448,7 +448,7 @@ fn asset_names_change_with_their_content() {
     let root = root.as_path();
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/style.css"), "body { color: red }").unwrap();
-    let outcome = cifras::check(root).unwrap();
+    let outcome = cifras::build_in_memory(root, &cifras::Options::default(), None).unwrap();
     let index = outcome
         .files
         .iter()

@@ -21,11 +21,21 @@ fn synthetic_corpus_is_clean_traced_and_capped() {
         strict: true,
         base_url: None,
     };
-    let outcome = cifras::check_with(dir.path(), &strict).unwrap_or_else(|d| panic!("{d}"));
+    let checked = cifras::check_with(dir.path(), &strict).unwrap_or_else(|d| panic!("{d}"));
     // No warnings at all: in particular, every figure was found in its bulletin's text.
-    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
-    assert_eq!(outcome.bulletins, n);
-    assert!(outcome.figures >= n * 10, "{} figures", outcome.figures);
+    assert!(checked.diagnostics.is_empty(), "{}", checked.diagnostics);
+    assert_eq!(checked.bulletins, n);
+    assert!(checked.figures >= n * 10, "{} figures", checked.figures);
+    // `check` renders every page but keeps none, and lists every file a build makes.
+    let outcome = cifras::build_in_memory(dir.path(), &strict, None).unwrap();
+    assert!(checked.files.iter().all(|f| f.bytes.is_empty()));
+    let paths = |files: &[cifras::render::OutputFile]| -> Vec<String> {
+        files.iter().map(|f| f.path.clone()).collect()
+    };
+    let mut built = paths(&outcome.files);
+    built.extend(outcome.deferred.iter().map(|d| d.path.clone()));
+    built.sort();
+    assert_eq!(paths(&checked.files), built);
     // The home page lists the latest bulletins and links to all of them.
     let home = page(&outcome, "index.html");
     assert!(
@@ -61,16 +71,8 @@ fn synthetic_corpus_is_clean_traced_and_capped() {
     let unique: std::collections::HashSet<&&str> = ids.iter().collect();
     assert!(ids.len() > 30, "{} ids", ids.len());
     assert_eq!(unique.len(), ids.len(), "duplicate ids on the place page");
-    // `check` lists the data downloads without making them; `serve`'s in-memory build makes
-    // one on request.
-    let listed = outcome
-        .files
-        .iter()
-        .find(|f| f.path == "datos/lugares/nacional.csv");
-    assert!(listed.is_some_and(|f| f.bytes.is_empty()));
-    let memo = cifras::memo::Memo::default();
-    let built = cifras::build_in_memory(dir.path(), &strict, &memo).unwrap();
-    let csv = built
+    // `serve`'s in-memory build makes a data download on request.
+    let csv = outcome
         .deferred
         .iter()
         .find(|d| d.path == "datos/lugares/nacional.csv")

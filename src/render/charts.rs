@@ -570,6 +570,17 @@ pub struct SiteCharts {
 impl SiteCharts {
     /// With a `memo` (in `serve`), a chart whose content did not change is not redrawn.
     pub fn draw(site: &Site, memo: Option<&crate::memo::Memo>) -> SiteCharts {
+        Self::make(site, memo, true)
+    }
+
+    /// Every chart with its caption, table and files, but no drawing: for `check`, as drawing
+    /// cannot fail (it is the same for every chart, and writes to a string) and pages render
+    /// the same way with an empty SVG.
+    pub fn plan(site: &Site) -> SiteCharts {
+        Self::make(site, None, false)
+    }
+
+    fn make(site: &Site, memo: Option<&crate::memo::Memo>, svgs: bool) -> SiteCharts {
         use rayon::prelude::*;
         let reports: Vec<Vec<Vec<ChartView>>> = site
             .bulletins
@@ -596,27 +607,29 @@ impl SiteCharts {
             places,
             home,
         };
-        let views: Vec<&mut ChartView> = all
-            .reports
-            .iter_mut()
-            .flatten()
-            .flatten()
-            .chain(all.metrics.iter_mut().flatten())
-            .chain(all.places.iter_mut().flatten())
-            .chain(all.home.iter_mut())
-            .collect();
-        views.into_par_iter().for_each(|v| {
-            let draw = || {
-                (
-                    Arc::from(charts::svg(&v.spec, false)),
-                    Arc::from(charts::svg(&v.spec, true)),
-                )
-            };
-            (v.svg, v.svg_narrow) = match memo {
-                Some(m) => m.svgs(v.fingerprint, draw),
-                None => draw(),
-            };
-        });
+        if svgs {
+            let views: Vec<&mut ChartView> = all
+                .reports
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .chain(all.metrics.iter_mut().flatten())
+                .chain(all.places.iter_mut().flatten())
+                .chain(all.home.iter_mut())
+                .collect();
+            views.into_par_iter().for_each(|v| {
+                let draw = || {
+                    (
+                        Arc::from(charts::svg(&v.spec, false)),
+                        Arc::from(charts::svg(&v.spec, true)),
+                    )
+                };
+                (v.svg, v.svg_narrow) = match memo {
+                    Some(m) => m.svgs(v.fingerprint, draw),
+                    None => draw(),
+                };
+            });
+        }
         // The home's transplant chart is the one already drawn for its bulletin's page.
         if let Some((at, o)) = reused {
             let b = &site.bulletins[o.bulletin];

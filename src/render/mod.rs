@@ -93,6 +93,19 @@ impl Deferred {
     }
 }
 
+/// Where rendered files go.
+#[derive(Clone, Copy)]
+pub enum Sink<'a> {
+    /// Kept in `Rendered::files` (`serve`, and tests that read the pages).
+    Keep,
+    /// Written to the staging directory as soon as each is rendered (`build`): a large site's
+    /// pages are never all in memory.
+    Disk(&'a Staging),
+    /// Rendered, then dropped, and listed by path with no bytes (`check`, which wants only the
+    /// problems). The data downloads are not encoded either: see `render`.
+    Discard,
+}
+
 /// What `render` produces: finished files, and the PNGs to draw.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -253,8 +266,7 @@ struct Renderer<'a> {
     memo: Option<&'a crate::memo::Memo>,
     charts_drawn: &'a SiteCharts,
     tera: &'a Tera,
-    /// `build`: files go to disk as soon as they are rendered, not into `out`.
-    staging: Option<&'a Staging>,
+    sink: Sink<'a>,
     site_view: SiteView<'a>,
     /// Static file name -> content-hashed output path, for templates (`assets["style.css"]`).
     assets: BTreeMap<String, String>,
@@ -311,7 +323,7 @@ impl Renderer<'_> {
             memo: self.memo,
             charts_drawn: self.charts_drawn,
             tera: self.tera,
-            staging: self.staging,
+            sink: self.sink,
             site_view: self.site_view.clone(),
             assets: self.assets.clone(),
             updated: self.updated.clone(),
@@ -428,15 +440,19 @@ impl Renderer<'_> {
 
     /// A finished file: written now when building to disk, else kept.
     fn emit(&mut self, file: OutputFile) {
-        match self.staging {
-            Some(staging) => match staging.put(&file) {
+        match self.sink {
+            Sink::Disk(staging) => match staging.put(&file) {
                 Ok(()) => self.made.staged += 1,
                 Err(e) => self
                     .made
                     .diags
                     .push(Diagnostic::file_error(Path::new(&file.path), e.to_string())),
             },
-            None => self.made.out.push(file),
+            Sink::Keep => self.made.out.push(file),
+            Sink::Discard => self.made.out.push(OutputFile {
+                path: file.path,
+                bytes: Arc::from([]),
+            }),
         }
     }
 
@@ -508,10 +524,15 @@ pub fn render(
     tera: &Tera,
     root: &Path,
     memo: Option<&crate::memo::Memo>,
-    staging: Option<&Staging>,
+    sink: Sink,
 ) -> Result<Rendered, Diagnostics> {
     let c = &site.config;
-    let data = encode_figures(site, memo)?;
+    // Encoding is plain strings and numbers into memory: it cannot fail, so `check`, which
+    // makes no download, skips it.
+    let data = match sink {
+        Sink::Discard => data::Encoded::new(Vec::new()),
+        Sink::Keep | Sink::Disk(_) => encode_figures(site, memo)?,
+    };
     let mut r = Renderer {
         site,
         site_key: Arc::default(),
@@ -519,7 +540,7 @@ pub fn render(
         memo,
         charts_drawn,
         tera,
-        staging,
+        sink,
         site_view: SiteView {
             title: &c.title,
             description: &c.description,
