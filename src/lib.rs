@@ -170,8 +170,7 @@ fn run(
         None => render::templates(root).map(std::sync::Arc::new),
     }
     .map_err(with_earlier)?;
-    let rendered =
-        render::render(&site, &charts, &tera, root, memo, sink).map_err(with_earlier)?;
+    let rendered = render::render(&site, &charts, &tera, root, memo, sink).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut deferred = Vec::new();

@@ -238,6 +238,25 @@ fn check_renders_templates_and_locates_their_errors() {
     assert!(d.message.contains("missing_variable"), "{d}");
 }
 
+/// A template that does not compile is reported at its line and column, with what the parser
+/// expected there, like a content error.
+#[test]
+fn template_syntax_errors_are_located() {
+    let (_tmp, root) = common::project();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    let template = "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page_title }</p>\n{% endblock content %}\n";
+    fs::write(root.join("templates/404.html"), template).unwrap();
+    let diags = cifras::check(&root).unwrap_err();
+    let errors: Vec<_> = diags.errors().collect();
+    assert_eq!(errors.len(), 1, "{diags}");
+    let d = errors[0];
+    assert_eq!(d.path, Path::new("templates/404.html"), "{d}");
+    assert_eq!((d.pos.line, d.pos.col), (3, 18), "{d}");
+    assert!(d.message.contains("a variable end (`}}`)"), "{d}");
+    let shown = diags.to_string();
+    assert!(shown.contains("3 | <p>{{ page_title }</p>"), "{shown}");
+}
+
 /// Edit the bundled content once and expect exactly one error, at `needle`'s line in `rel`.
 fn expect_one_error(
     edits: &[(&str, &str, &str)],

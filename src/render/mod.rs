@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::charts::card::{self, Body, Card};
 use crate::charts::BarChart;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::model::{Date, Group, ObsRef, Site};
 use crate::write::Staging;
 use charts::{ChartView, SiteCharts};
@@ -195,16 +195,43 @@ pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
         .map(|(n, (_, t))| (n.clone(), t.clone()))
         .collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        diags.push(
-            Diagnostic::file_error(Path::new("templates"), tera_error(&e)).with_hint(
-                "fix the template syntax; Tera follows Jinja2: {{ value }}, {% if %}…{% endif %}",
-            ),
-        );
+        diags.push(template_error(&e, &sources).with_hint(
+            "fix the template syntax; Tera follows Jinja2: {{ value }}, {% if %}…{% endif %}",
+        ));
     }
     if diags.has_errors() {
         Err(diags)
     } else {
         Ok(tera)
+    }
+}
+
+/// A template that does not compile, located: Tera names the template (`Failed to parse
+/// '404.html'`) and its parser gives the line and column (` --> 3:18`) and what it expected.
+fn template_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Diagnostic {
+    let msg = tera_error(e);
+    let named = msg
+        .split_once('\'')
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .and_then(|(name, _)| sources.get(name));
+    let Some((shown, text)) = named else {
+        return Diagnostic::file_error(Path::new("templates"), msg);
+    };
+    let at = msg.split_once(" --> ").and_then(|(_, rest)| {
+        let (line, rest) = rest.split_once(':')?;
+        let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some(Pos::new(line.parse().ok()?, col.parse().ok()?))
+    });
+    // The parser's own snippet is replaced by ours; its "= expected …" line is the message.
+    let expected: Vec<&str> = msg
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("= "))
+        .collect();
+    match at {
+        Some(pos) if !expected.is_empty() => {
+            SourceFile::new(shown, text.as_str()).error(pos, expected.join("; "))
+        }
+        _ => Diagnostic::file_error(Path::new(shown), msg),
     }
 }
 
