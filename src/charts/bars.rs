@@ -49,7 +49,17 @@ pub struct Layout<'a> {
     days: Option<(i64, i64)>,
     ticks: Vec<(i64, String)>,
     axis_h: i32,
+    width: i32,
     pub height: i32,
+}
+
+impl super::canvas::Picture for Layout<'_> {
+    fn size(&self) -> (u32, u32) {
+        (self.width as u32, self.height as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) {
+        Layout::draw(self, area)
+    }
 }
 
 // plotters writes font-size = size / 1.24 into an SVG; at scale 1 these give 14, 13 and 17 px.
@@ -255,6 +265,7 @@ impl<'a> Layout<'a> {
             days,
             ticks,
             axis_h,
+            width,
             height,
         }
     }

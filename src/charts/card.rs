@@ -2,11 +2,13 @@
 //! headline chart (or headline numbers), drawn with plotters' bitmap backend and the bundled
 //! font, so they are identical on every machine.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
 
 use super::bars::{measure, Layout, Style};
-use super::{register_fonts, wrap, BarChart, BAR, FONT, FONT_BOLD_FAMILY, MUTED, TEXT};
+use super::canvas::Picture;
+use super::{wrap, BarChart, BAR, FONT, FONT_BOLD_FAMILY, MUTED, TEXT};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
@@ -46,21 +48,24 @@ impl Card {
 
 /// Render the card as PNG bytes.
 pub fn png(card: &Card) -> Result<Vec<u8>, String> {
-    register_fonts();
-    let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
-    {
-        let root =
-            super::raster::CachedText(BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)))
-                .into_drawing_area();
+    super::canvas::png(card)
+}
+
+impl Picture for Card {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) {
         let _ = root.fill(&WHITE);
         let _ = root.draw(&Rectangle::new([(0, 0), (16, HEIGHT as i32)], BAR.filled()));
         let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);
         let big = TextStyle::from((FONT_BOLD_FAMILY, 44).into_font()).color(&TEXT);
         let top_left = |s: &TextStyle<'static>| s.pos(Anchor::new(HPos::Left, VPos::Top));
-        let _ = root.draw_text(&card.site, &top_left(&small), (LEFT, 36));
-        let _ = root.draw_text(&card.kicker, &top_left(&small), (LEFT, 72));
+        let _ = root.draw_text(&self.site, &top_left(&small), (LEFT, 36));
+        let _ = root.draw_text(&self.kicker, &top_left(&small), (LEFT, 72));
         let width = WIDTH as i32 - LEFT - 48;
-        let mut lines = wrap(&card.title, width, |t| measure(t, &big));
+        let mut lines = wrap(&self.title, width, |t| measure(t, &big));
         if lines.len() > 2 {
             lines.truncate(2);
             lines[1] = ellipsize(&format!("{} …", lines[1]), width, &big);
@@ -74,7 +79,7 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
         let area = root
             .clone()
             .shrink((LEFT - 16, y), (WIDTH - LEFT as u32, HEIGHT - y as u32));
-        match &card.body {
+        match &self.body {
             Body::Chart(chart) => {
                 let line = ellipsize(&chart.title, width, &small);
                 let _ = root.draw_text(&line, &top_left(&small), (LEFT, y));
@@ -100,15 +105,13 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
                 }
             }
         }
-        let _ = root.present();
     }
-    encode(&pixels, WIDTH, HEIGHT)
 }
 
 /// Shrink the text, then drop bars from the end, until the chart fits under the title. Dropped
 /// bars are said in the source line: a card never silently shows less than the page.
 fn draw_fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &DrawingArea<DB, Shift>,
     chart: &BarChart,
     space: i32,
 ) {
@@ -150,82 +153,6 @@ fn ellipsize(line: &str, width: i32, style: &TextStyle) -> String {
     format!("{}…", chars.iter().collect::<String>().trim_end())
 }
 
-pub(crate) fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_depth(png::BitDepth::Eight);
-    // fdeflate: an order of magnitude faster than the default zlib level on these flat
-    // images (measured: it was two thirds of a build).
-    encoder.set_compression(png::Compression::Fast);
-    let indexed = palette(rgb, width as usize);
-    match &indexed {
-        Some((colours, _)) => {
-            encoder.set_color(png::ColorType::Indexed);
-            encoder.set_palette(colours.clone());
-        }
-        None => encoder.set_color(png::ColorType::Rgb),
-    }
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    let data = indexed
-        .as_ref()
-        .map_or(rgb, |(_, pixels)| pixels.as_slice());
-    writer.write_image_data(data).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-/// The image as a palette and one index per pixel, when it has at most 256 colours (charts
-/// do: a few flat fills, and text antialiased in 16 steps). Lossless: the same pixels in a
-/// third of the bytes, so encoding is faster and the file about a quarter of the size. The
-/// palette is in order of first appearance, so the same image always gives the same file.
-fn palette(rgb: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = Default::default();
-    let mut colours = Vec::new();
-    let mut pixels: Vec<u8> = Vec::with_capacity(rgb.len() / 3);
-    let mut last: Option<([u8; 3], u8)> = None;
-    let row_bytes = width * 3;
-    for (y, row) in rgb.chunks_exact(row_bytes).enumerate() {
-        // Charts repeat whole rows (margins, the inside of bars): one comparison, one copy.
-        if y > 0 && row == &rgb[(y - 1) * row_bytes..y * row_bytes] {
-            pixels.extend_from_within((y - 1) * width..y * width);
-            continue;
-        }
-        let mut rest = row;
-        while !rest.is_empty() {
-            // Runs of one colour, four pixels at a time.
-            if let (Some((lc, li)), Some(four)) = (last, rest.get(..12)) {
-                if four.chunks_exact(3).all(|px| px == lc) {
-                    pixels.extend_from_slice(&[li; 4]);
-                    rest = &rest[12..];
-                    continue;
-                }
-            }
-            let c = [rest[0], rest[1], rest[2]];
-            rest = &rest[3..];
-            let i = match last {
-                // Most pixels repeat their left neighbour: no lookup.
-                Some((lc, li)) if lc == c => li,
-                _ => {
-                    let i = match index.get(&c) {
-                        Some(i) => *i,
-                        None if colours.len() == 256 * 3 => return None,
-                        None => {
-                            let i = (colours.len() / 3) as u8;
-                            colours.extend_from_slice(&c);
-                            index.insert(c, i);
-                            i
-                        }
-                    };
-                    last = Some((c, i));
-                    i
-                }
-            };
-            pixels.push(i);
-        }
-    }
-    Some((colours, pixels))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,30 +166,6 @@ mod tests {
         let frame = reader.next_frame(&mut buf).unwrap();
         buf.truncate(frame.buffer_size());
         (colour, buf)
-    }
-
-    /// Up to 256 colours are stored as a palette image, more as RGB; both give back exactly the
-    /// pixels drawn.
-    #[test]
-    fn encoding_is_lossless_with_or_without_a_palette() {
-        let (w, h) = (300u32, 40u32);
-        let few: Vec<u8> = (0..w * h)
-            .flat_map(|i| {
-                let (x, y) = (i % w, i / w);
-                let shade = ((x / 20 + y / 10) % 7) as u8 * 30;
-                [shade, 255 - shade, 40]
-            })
-            .collect();
-        let (colour, pixels) = decode(&encode(&few, w, h).unwrap());
-        assert_eq!(colour, png::ColorType::Indexed);
-        assert!(pixels == few);
-
-        let many: Vec<u8> = (0..w * h)
-            .flat_map(|i| [(i % 256) as u8, (i / 256) as u8, 7])
-            .collect();
-        let (colour, pixels) = decode(&encode(&many, w, h).unwrap());
-        assert_eq!(colour, png::ColorType::Rgb);
-        assert!(pixels == many);
     }
 
     /// A long title in the bold face wraps inside the card: nothing is drawn in the right

@@ -10,6 +10,7 @@ use std::sync::Once;
 use plotters::prelude::*;
 
 mod bars;
+mod canvas;
 pub mod card;
 mod raster;
 
@@ -169,26 +170,13 @@ pub fn svg(chart: &BarChart, narrow: bool) -> String {
 
 /// The page chart at twice the size, as PNG, for pasting into documents.
 pub fn png(chart: &BarChart) -> Result<Vec<u8>, String> {
-    register_fonts();
-    let width = WIDTH * 2;
-    let layout = bars::Layout::new(
-        chart,
-        &bars::Style {
-            width: width as i32,
-            scale: 2.0,
-            heading: true,
-            narrow: false,
-        },
-    );
-    let height = layout.height as u32;
-    let mut pixels = vec![255u8; (width * height * 3) as usize];
-    {
-        let root = raster::CachedText(BitMapBackend::with_buffer(&mut pixels, (width, height)))
-            .into_drawing_area();
-        layout.draw(&root);
-        let _ = root.present();
-    }
-    card::encode(&pixels, width, height)
+    let style = bars::Style {
+        width: (WIDTH * 2) as i32,
+        scale: 2.0,
+        heading: true,
+        narrow: false,
+    };
+    canvas::png(&bars::Layout::new(chart, &style))
 }
 
 /// The numbers in words, for screen readers: "Consultas de especialidad: 6,552,794; …".

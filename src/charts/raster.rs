@@ -1,4 +1,4 @@
-//! The bitmap backend for PNGs, with text drawn from cached glyph coverage.
+//! Text for PNGs, drawn from cached glyph coverage, over any bitmap backend.
 //!
 //! plotters rasterises every glyph's outline each time it draws a character, and text is most of
 //! a chart (measured with perf: a third of a PNG's time). Here each glyph is rasterised once per
@@ -23,23 +23,23 @@ thread_local! {
     static GLYPHS: RefCell<FastMap<(u64, bool, char), Coverage>> = RefCell::new(FastMap::default());
 }
 
-pub struct CachedText<'a>(pub BitMapBackend<'a>);
+pub struct CachedText<B>(pub B);
 
-type Error<'a> = DrawingErrorKind<<BitMapBackend<'a> as DrawingBackend>::ErrorType>;
+type Error<B> = DrawingErrorKind<<B as DrawingBackend>::ErrorType>;
 
-impl<'a> DrawingBackend for CachedText<'a> {
-    type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
+impl<B: DrawingBackend> DrawingBackend for CachedText<B> {
+    type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
         self.0.get_size()
     }
-    fn ensure_prepared(&mut self) -> Result<(), Error<'a>> {
+    fn ensure_prepared(&mut self) -> Result<(), Error<B>> {
         self.0.ensure_prepared()
     }
-    fn present(&mut self) -> Result<(), Error<'a>> {
+    fn present(&mut self) -> Result<(), Error<B>> {
         self.0.present()
     }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Error<'a>> {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Error<B>> {
         self.0.draw_pixel(point, color)
     }
     fn draw_line<S: BackendStyle>(
@@ -47,7 +47,7 @@ impl<'a> DrawingBackend for CachedText<'a> {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result<(), Error<'a>> {
+    ) -> Result<(), Error<B>> {
         self.0.draw_line(from, to, style)
     }
     fn draw_rect<S: BackendStyle>(
@@ -56,7 +56,7 @@ impl<'a> DrawingBackend for CachedText<'a> {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<(), Error<'a>> {
+    ) -> Result<(), Error<B>> {
         self.0.draw_rect(upper_left, bottom_right, style, fill)
     }
     fn blit_bitmap(
@@ -64,7 +64,7 @@ impl<'a> DrawingBackend for CachedText<'a> {
         pos: BackendCoord,
         (iw, ih): (u32, u32),
         src: &[u8],
-    ) -> Result<(), Error<'a>> {
+    ) -> Result<(), Error<B>> {
         self.0.blit_bitmap(pos, (iw, ih), src)
     }
 
@@ -73,7 +73,7 @@ impl<'a> DrawingBackend for CachedText<'a> {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Result<(), Error<'a>> {
+    ) -> Result<(), Error<B>> {
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());
