@@ -15,7 +15,7 @@ use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, DrawingErrorKind};
 
 use super::bars::FastMap;
-use super::raster::CachedText;
+use super::raster::{CachedText, GlyphTarget};
 
 /// Something drawn onto a bitmap, the same way whatever the backend.
 pub(crate) trait Picture {
@@ -34,11 +34,14 @@ pub(crate) fn png(picture: &impl Picture) -> Result<Vec<u8>, String> {
     }
     // More than 256 colours (no chart or card of ours needs them): RGB, as plotters draws it.
     let mut rgb = vec![255u8; width as usize * height as usize * 3];
-    draw_on(picture, BitMapBackend::with_buffer(&mut rgb, (width, height)));
+    draw_on(
+        picture,
+        BitMapBackend::with_buffer(&mut rgb, (width, height)),
+    );
     encode(&rgb, width, height)
 }
 
-fn draw_on<DB: DrawingBackend>(picture: &impl Picture, backend: DB) {
+fn draw_on<DB: GlyphTarget>(picture: &impl Picture, backend: DB) {
     let root = CachedText(backend).into_drawing_area();
     picture.draw(&root);
     let _ = root.present();
@@ -100,6 +103,30 @@ impl Canvas {
                 self.inks.len() - 1
             }
         }
+    }
+
+    /// Draw pixel `at` in `ink` with `alpha` (above 0), as plotters' bitmap backend does: opaque
+    /// from 255/256 up, else blended with alpha truncated to 256ths.
+    fn put(&mut self, at: usize, ink: usize, alpha: f64) {
+        if alpha >= 1.0 - 1.0 / 256.0 {
+            self.pixels[at] = self.inks[ink].opaque;
+            return;
+        }
+        let a = (alpha * 256.0) as usize; // positive: truncating is plotters' `floor`
+        let under = self.pixels[at];
+        let slot = usize::from(under) * 256 + a;
+        if self.inks[ink].blends[slot] == UNKNOWN {
+            let [r, g, b] = self.colours[usize::from(under)];
+            let over = self.inks[ink].colour;
+            let blended = [
+                blend(r, over[0], a as u64),
+                blend(g, over[1], a as u64),
+                blend(b, over[2], a as u64),
+            ];
+            let i = self.index_of(blended);
+            self.inks[ink].blends[slot] = u16::from(i);
+        }
+        self.pixels[at] = self.inks[ink].blends[slot] as u8;
     }
 
     /// The palette as PNG wants it: r, g, b for each index in turn.
@@ -166,27 +193,8 @@ impl DrawingBackend for &mut Canvas {
         if x < 0 || y < 0 || x >= self.width || y >= self.height || colour.alpha <= 0.0 {
             return Ok(());
         }
-        let at = (y * self.width + x) as usize;
         let ink = self.ink(rgb(colour));
-        if colour.alpha >= 1.0 - 1.0 / 256.0 {
-            self.pixels[at] = self.inks[ink].opaque;
-            return Ok(());
-        }
-        let a = (colour.alpha * 256.0).floor() as usize;
-        let under = self.pixels[at];
-        let slot = usize::from(under) * 256 + a;
-        if self.inks[ink].blends[slot] == UNKNOWN {
-            let [r, g, b] = self.colours[usize::from(under)];
-            let over = self.inks[ink].colour;
-            let blended = [
-                blend(r, over[0], a as u64),
-                blend(g, over[1], a as u64),
-                blend(b, over[2], a as u64),
-            ];
-            let i = self.index_of(blended);
-            self.inks[ink].blends[slot] = u16::from(i);
-        }
-        self.pixels[at] = self.inks[ink].blends[slot] as u8;
+        self.put((y * self.width + x) as usize, ink, colour.alpha);
         Ok(())
     }
 
@@ -204,7 +212,10 @@ impl DrawingBackend for &mut Canvas {
             if from.1 == to.1 {
                 self.fill(from, (to.0 + 1, to.1 + 1), rgb(colour));
             } else if from.0 >= 0 && from.0 < self.width {
-                let (top, bottom) = (from.1.min(to.1).max(0), from.1.max(to.1).min(self.height - 1));
+                let (top, bottom) = (
+                    from.1.min(to.1).max(0),
+                    from.1.max(to.1).min(self.height - 1),
+                );
                 self.fill((from.0, top), (from.0 + 1, bottom + 1), rgb(colour));
             }
             return Ok(());
@@ -224,6 +235,32 @@ impl DrawingBackend for &mut Canvas {
             return Ok(());
         }
         plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, fill)
+    }
+}
+
+impl GlyphTarget for &mut Canvas {
+    fn draw_glyph(
+        &mut self,
+        at: BackendCoord,
+        coverage: &[(i32, i32, f32)],
+        colour: BackendColor,
+    ) -> Result<(), Error> {
+        if colour.alpha <= 0.0 {
+            return Ok(());
+        }
+        let ink = self.ink(rgb(colour));
+        for &(x, y, a) in coverage {
+            let (x, y) = (at.0 + x, at.1 + y);
+            if x >= 0 && y >= 0 && x < self.width && y < self.height {
+                // Coverage is above 0 (see `raster::rasterise`), as `colour.mix` would give it.
+                self.put(
+                    (y * self.width + x) as usize,
+                    ink,
+                    colour.alpha * f64::from(a),
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -366,17 +403,24 @@ mod tests {
             title: "Consultas de especialidad, por jornada «nacional»".into(),
             subtitle: "Del 1 de abril al 12 de septiembre de 2021. Todo el país.".into(),
             source: "Fuente: IMSS, boletines 154/2022; 433/2021.".into(),
-            bars: [("Riñón", 6_552_794.0), ("Córnea", 475_725.0), ("Corazón", 10.0)]
-                .iter()
-                .enumerate()
-                .map(|(i, (label, v))| Bar {
-                    label: label.to_string(),
-                    value: *v,
-                    span: Some((d("2021-04-01"), d(["2021-06-30", "2021-09-12", "2021-12-31"][i]))),
-                    value_label: format!("{v}"),
-                    footnote: (i == 1).then(|| "El boletín también da 475,275.".to_string()),
-                })
-                .collect(),
+            bars: [
+                ("Riñón", 6_552_794.0),
+                ("Córnea", 475_725.0),
+                ("Corazón", 10.0),
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, (label, v))| Bar {
+                label: label.to_string(),
+                value: *v,
+                span: Some((
+                    d("2021-04-01"),
+                    d(["2021-06-30", "2021-09-12", "2021-12-31"][i]),
+                )),
+                value_label: format!("{v}"),
+                footnote: (i == 1).then(|| "El boletín también da 475,275.".to_string()),
+            })
+            .collect(),
         }
     }
 
@@ -396,11 +440,13 @@ mod tests {
             heading: true,
             narrow: false,
         };
-        let card = |body| Card {
+        let card = |body| {
+            Card {
             site: "Cifras de salud".into(),
             kicker: "Boletín · 30 de marzo de 2022".into(),
             title: "Con Jornadas de Recuperación de Servicios, el IMSS otorgó más de 6.5 millones de consultas".into(),
             body,
+        }
         };
         let (bars_chart, timeline_chart) = (chart(Kind::Bars), chart(timeline));
         let check = |picture: &dyn Fn() -> (Vec<u8>, Vec<u8>), what: &str| {
@@ -412,7 +458,10 @@ mod tests {
         };
         for chart in [&bars_chart, &timeline_chart] {
             let layout = bars::Layout::new(chart, &style);
-            check(&|| (png(&layout).unwrap(), plotters_pixels(&layout)), "chart");
+            check(
+                &|| (png(&layout).unwrap(), plotters_pixels(&layout)),
+                "chart",
+            );
         }
         for body in [
             Body::Chart(timeline_chart.clone()),
@@ -443,7 +492,10 @@ mod tests {
         let (colour, ours) = decode(&png(&Negative).unwrap());
         assert_eq!(colour, png::ColorType::Indexed);
         let theirs = plotters_pixels(&Negative);
-        assert!(ours.iter().filter(|&&b| b > 200).count() > 100, "text and lines drawn");
+        assert!(
+            ours.iter().filter(|&&b| b > 200).count() > 100,
+            "text and lines drawn"
+        );
         assert!(ours == theirs, "pixels differ from plotters'");
     }
 

@@ -110,11 +110,7 @@ impl Picture for Card {
 
 /// Shrink the text, then drop bars from the end, until the chart fits under the title. Dropped
 /// bars are said in the source line: a card never silently shows less than the page.
-fn draw_fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    chart: &BarChart,
-    space: i32,
-) {
+fn draw_fitting<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &BarChart, space: i32) {
     let total = chart.bars.len();
     let mut chart = chart.clone();
     let source = chart.source.clone();

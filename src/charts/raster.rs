@@ -27,7 +27,30 @@ pub struct CachedText<B>(pub B);
 
 type Error<B> = DrawingErrorKind<<B as DrawingBackend>::ErrorType>;
 
-impl<B: DrawingBackend> DrawingBackend for CachedText<B> {
+/// A backend cached glyphs are drawn on: pixel by pixel (plotters' bitmap backend), or in one
+/// call per glyph (`Canvas`, which then looks its colour up once, not once per pixel).
+pub trait GlyphTarget: DrawingBackend {
+    /// Draw `coverage` with its origin at `at`, in `colour` scaled by each pixel's coverage.
+    fn draw_glyph(
+        &mut self,
+        at: BackendCoord,
+        coverage: &[(i32, i32, f32)],
+        colour: BackendColor,
+    ) -> Result<(), Error<Self>> {
+        let (w, h) = self.get_size();
+        for &(x, y, a) in coverage {
+            let (x, y) = (at.0 + x, at.1 + y);
+            if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
+                self.draw_pixel((x, y), colour.mix(f64::from(a)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl GlyphTarget for BitMapBackend<'_> {}
+
+impl<B: GlyphTarget> DrawingBackend for CachedText<B> {
     type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
@@ -99,7 +122,6 @@ impl<B: DrawingBackend> DrawingBackend for CachedText<B> {
             VPos::Center => -height / 2,
             VPos::Bottom => -height,
         };
-        let (w, h) = self.get_size();
         GLYPHS.with(|glyphs| {
             let mut glyphs = glyphs.borrow_mut();
             let mut x_shift = 0f32;
@@ -113,13 +135,8 @@ impl<B: DrawingBackend> DrawingBackend for CachedText<B> {
                 let coverage = glyphs
                     .entry((size.to_bits(), bold, c))
                     .or_insert_with(|| rasterise(&fonts[usize::from(bold)], size, c));
-                let gx = x_shift as i32;
-                for &(x, y, a) in coverage.iter() {
-                    let (x, y) = (pos.0 + x + gx + dx, pos.1 + y + dy);
-                    if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
-                        self.0.draw_pixel((x, y), color.mix(f64::from(a)))?;
-                    }
-                }
+                let at = (pos.0 + x_shift as i32 + dx, pos.1 + dy);
+                self.0.draw_glyph(at, coverage, color)?;
                 x_shift += font.h_advance(id);
             }
             Ok(())
