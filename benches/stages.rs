@@ -18,7 +18,8 @@ fn stages(c: &mut Criterion) {
     let content = || validate::validate(&sources).0.expect("valid corpus");
     let site = model::Site::new(content());
     let charts = render::charts::SiteCharts::draw(&site, None);
-    let rendered = render::render(&site, &charts, &tera, root, None, None).expect("render");
+    let rendered =
+        render::render(&site, &charts, &tera, root, None, render::Sink::Keep).expect("render");
 
     let mut g = c.benchmark_group(format!("{N} bulletins"));
     g.sample_size(10);
@@ -31,7 +32,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| render::charts::SiteCharts::draw(&site, None))
     });
     g.bench_function("render", |b| {
-        b.iter(|| render::render(&site, &charts, &tera, root, None, None).expect("render"))
+        b.iter(|| {
+            render::render(&site, &charts, &tera, root, None, render::Sink::Keep).expect("render")
+        })
     });
     // One PNG of each kind: drawing all of them is the build's largest cost.
     let chart = rendered
