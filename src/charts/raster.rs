@@ -110,12 +110,12 @@ impl<B: GlyphTarget> DrawingBackend for CachedText<B> {
         };
         let font = fonts[usize::from(bold)].as_scaled(size as f32);
         // The layout box plotters computes (`estimate_layout`): the advance width and size/1.24.
-        let width = super::bars::measure_with(text, size, bold);
+        let width = || super::bars::measure_with(text, size, bold);
         let height = (size / 1.24) as i32;
         let dx = match style.anchor().h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
+            HPos::Left => 0, // most text: no need to measure it
+            HPos::Right => -width(),
+            HPos::Center => -width() / 2,
         };
         let dy = match style.anchor().v_pos {
             VPos::Top => 0,
