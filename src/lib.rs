@@ -6,7 +6,8 @@
 //! load -> validate -> model -> charts -> render -> write
 //! ```
 //!
-//! `build` runs all of it; `check` runs everything but `write` (templates included).
+//! `build` runs all of it; `check` runs what can find a problem: every stage but `write`, with
+//! every page rendered (templates included) but no chart drawn.
 
 pub mod charts;
 pub mod diagnostics;

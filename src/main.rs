@@ -37,7 +37,7 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Check everything a build does (templates included) without writing anything.
+    /// Find every problem a build would meet (every page rendered) without writing anything.
     Check {
         /// Treat warnings as errors (exit 1 if there are any).
         #[arg(long)]

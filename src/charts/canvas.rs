@@ -89,7 +89,7 @@ impl Canvas {
         i
     }
 
-    /// The blends of `colour`, made on first use; the last one used is looked up first.
+    /// The blends of `colour`, made on first use (a picture has a few inks: a short search).
     fn ink(&mut self, colour: [u8; 3]) -> usize {
         match self.inks.iter().rposition(|ink| ink.colour == colour) {
             Some(i) => i,
