@@ -114,8 +114,13 @@ fn digits_value(w: &str) -> Option<f64> {
 }
 
 fn classify(word: &str) -> Tok {
-    let lower = word.to_lowercase();
-    match lower.as_str() {
+    // Most words are already lower case: no copy for them (this runs on every word of every
+    // bulletin).
+    let lower = match word.chars().any(char::is_uppercase) {
+        true => std::borrow::Cow::Owned(word.to_lowercase()),
+        false => std::borrow::Cow::Borrowed(word),
+    };
+    match lower.as_ref() {
         "mil" => Tok::Thousand,
         "millón" | "millon" | "millones" => Tok::Million,
         "y" => Tok::And,
