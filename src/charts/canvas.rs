@@ -345,12 +345,13 @@ fn palette(rgb: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::card::{Body, Card};
     use crate::charts::{bars, Bar, BarChart, Kind};
     use crate::model::Date;
 
+    /// A PNG's colour type and its pixels as RGB (palettes expanded).
     pub(crate) fn decode(png_bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
         let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
         decoder.set_transformations(png::Transformations::EXPAND);

@@ -152,17 +152,7 @@ fn ellipsize(line: &str, width: i32, style: &TextStyle) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(png_bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
-        let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-        decoder.set_transformations(png::Transformations::EXPAND);
-        let mut reader = decoder.read_info().unwrap();
-        let colour = reader.info().color_type;
-        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-        let frame = reader.next_frame(&mut buf).unwrap();
-        buf.truncate(frame.buffer_size());
-        (colour, buf)
-    }
+    use crate::charts::canvas::tests::decode;
 
     /// A long title in the bold face wraps inside the card: nothing is drawn in the right
     /// margin. (The title was once measured in the regular face and ran off the edge, losing
