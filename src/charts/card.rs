@@ -1,6 +1,6 @@
 //! Social cards: 1200×630 PNG images for Open Graph and Twitter, showing a page's title and its
-//! headline chart (or headline numbers), drawn with plotters' bitmap backend and the bundled
-//! font, so they are identical on every machine.
+//! headline chart (or headline numbers), drawn on the palette canvas (`canvas.rs`) with the
+//! bundled font, so they are identical on every machine.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -57,7 +57,6 @@ impl Picture for Card {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) {
-        let _ = root.fill(&WHITE);
         let _ = root.draw(&Rectangle::new([(0, 0), (16, HEIGHT as i32)], BAR.filled()));
         let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);
         let big = TextStyle::from((FONT_BOLD_FAMILY, 44).into_font()).color(&TEXT);
