@@ -1,0 +1,55 @@
+//! The static files (stylesheet, favicon): compiled-in defaults, a project's `static/`
+//! overriding them by name, each written under a content-hashed name for templates to link.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::publish;
+use super::renderer::Renderer;
+use super::OutputFile;
+use crate::diagnostics::Diagnostic;
+
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+];
+
+pub(super) fn static_files(r: &mut Renderer, root: &Path) {
+    let mut files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+        .iter()
+        .map(|(n, b)| (format!("static/{n}"), b.to_vec()))
+        .collect();
+    let dir = root.join("static");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = format!("static/{}", rel.to_string_lossy().replace('\\', "/"));
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    files.insert(name, bytes);
+                }
+                Err(e) => r.made.diags.push(Diagnostic::file_error(
+                    Path::new(&name),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    // Content-hashed names: a new deploy never mixes with a cached old stylesheet.
+    for (path, bytes) in files {
+        let name = path.trim_start_matches("static/").to_string();
+        let hashed = format!("static/{}", publish::hashed_name(&name, &bytes));
+        r.assets.insert(name, hashed.clone());
+        r.emit(OutputFile {
+            path: hashed,
+            bytes: bytes.into(),
+        });
+    }
+}

@@ -1,0 +1,76 @@
+//! What rendering produces: finished files, and the files still to be made (PNGs and data
+//! downloads) with how to make them. `write` and `serve` use these types too.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::data;
+use crate::charts::card::{self, Card};
+use crate::charts::BarChart;
+use crate::diagnostics::Diagnostic;
+use crate::model::ObsRef;
+
+/// One output file, its path relative to the output root. The bytes are shared, so `serve`
+/// can keep and hand out unchanged files between rebuilds without copying them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+}
+
+/// A file still to be made: PNGs (rasterising is most of a build's work) and the data
+/// downloads (megabytes that a preview rarely fetches). `render` only says what to make;
+/// `build` makes them all in parallel, `serve` makes one when it is requested, and `check`
+/// draws no PNG.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    pub path: String,
+    pub image: Image,
+}
+
+#[derive(Debug, Clone)]
+pub enum Image {
+    /// A chart's PNG download (the page layout at twice the size).
+    Chart(BarChart),
+    /// A 1200×630 social card.
+    Card(Card),
+    /// A CSV or JSON download of these figures.
+    Data {
+        encoded: Arc<data::Encoded>,
+        figures: Vec<ObsRef>,
+        json: bool,
+    },
+}
+
+impl Deferred {
+    /// What a PNG is drawn from, as a hash, so `write` can reuse the previous build's file when
+    /// it is unchanged. `None` for data files, which are quicker to make than to compare.
+    pub fn content_key(&self) -> Option<u64> {
+        match &self.image {
+            Image::Chart(c) => Some(c.fingerprint()),
+            Image::Card(c) => Some(c.fingerprint()),
+            Image::Data { .. } => None,
+        }
+    }
+
+    pub fn draw(&self) -> Result<OutputFile, Diagnostic> {
+        let bytes = match &self.image {
+            Image::Chart(c) => crate::charts::png(c),
+            Image::Card(c) => card::png(c),
+            Image::Data {
+                encoded,
+                figures,
+                json,
+            } => Ok(match json {
+                true => encoded.json(figures.iter().copied()),
+                false => encoded.csv(figures.iter().copied()),
+            }),
+        };
+        bytes
+            .map(|bytes| OutputFile {
+                path: self.path.clone(),
+                bytes: bytes.into(),
+            })
+            .map_err(|e| Diagnostic::file_error(Path::new(&self.path), e))
+    }
+}

@@ -1,0 +1,226 @@
+//! The indicators (`indicadores/`): the catalogue, and a page for each with its latest
+//! observations, charts, social card and dataset metadata; and their CSV and JSON downloads.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::charts::card::{Body, Card};
+use crate::model::{Group, ObsRef, Site};
+use crate::render::publish;
+use crate::render::renderer::{Meta, Renderer, LISTED};
+use crate::render::views::{
+    bulletin_link, figure_view, kind_label, metric_href, metric_link, place_link, Link, YEAR_NOTE,
+};
+
+/// An indicator in the catalogue (`depth` 1 for a part of another).
+#[derive(Serialize)]
+struct MetricItem {
+    link: Link,
+    group: &'static str,
+    count: usize,
+    depth: usize,
+}
+
+/// One of the latest observations an indicator's page lists.
+#[derive(Serialize)]
+struct Observation {
+    value: String,
+    source: Option<String>,
+    per_day: Option<String>,
+    period: String,
+    days: Option<i64>,
+    year_note: Option<&'static str>,
+    kind: &'static str,
+    scope: Vec<Link>,
+    bulletin: Link,
+    report_anchor: String,
+    note: Option<String>,
+    conflict: Option<String>,
+}
+
+/// The catalogue of indicators, a page for each, and their downloads.
+pub(in crate::render) fn render(r: &mut Renderer) {
+    let site = r.site;
+    let group_label = |g: Group| match g {
+        Group::Consultations => "Consultas",
+        Group::Surgeries => "Cirugías",
+        Group::Transplants => "Trasplantes",
+        Group::Screenings => "Detecciones",
+        Group::Rehabilitation => "Rehabilitación",
+        Group::Capacity => "Capacidad y cobertura",
+        Group::Other => "Otros",
+    };
+    let items: Vec<MetricItem> = site
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MetricItem {
+            link: Link {
+                text: m.label.clone(),
+                href: metric_href(site, i),
+            },
+            group: group_label(m.group),
+            count: site.by_metric[i].len(),
+            depth: usize::from(m.parent.is_some()),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("metrics", &items);
+    r.page(
+        "indicadores/",
+        "metrics.html",
+        Meta::new(
+            "Indicadores",
+            "El catálogo de indicadores: consultas, cirugías, trasplantes, detecciones y más, con todas sus cifras en el tiempo.",
+            "indicadores",
+        ),
+        ctx,
+    );
+
+    // The page shows the latest observations in full, and of the others only where and when
+    // they are (for its dataset metadata): an edit elsewhere does not re-render it.
+    let shown = |i: usize| {
+        let all = &site.by_metric[i];
+        &all[all.len().saturating_sub(LISTED)..]
+    };
+    let key = |i: usize, _: &crate::model::Metric| {
+        let mut h = DefaultHasher::new();
+        observations_key(site, shown(i)).hash(&mut h);
+        for o in &site.by_metric[i] {
+            let r = site.report(*o);
+            (r.period, &r.scope, site.bulletins[o.bulletin].sort_date()).hash(&mut h);
+        }
+        for c in &r.charts_drawn.metrics[i] {
+            c.fingerprint.hash(&mut h);
+        }
+        h.finish()
+    };
+    r.par_each(&site.metrics, key, |r, i, m| {
+        let all = &site.by_metric[i];
+        let observations: Vec<Observation> = shown(i)
+            .iter()
+            .map(|&o| {
+                let b = &site.bulletins[o.bulletin];
+                let rep = site.report(o);
+                let f = site.figure(o);
+                let fv = figure_view(site, b, rep, f);
+                Observation {
+                    value: fv.value,
+                    source: fv.source,
+                    per_day: fv.per_day,
+                    period: rep.period.long_es(),
+                    days: rep.period.days(),
+                    year_note: (!rep.period.year_stated()).then_some(YEAR_NOTE),
+                    kind: kind_label(rep.kind),
+                    scope: rep.scope.iter().map(|&p| place_link(site, p)).collect(),
+                    bulletin: bulletin_link(b),
+                    report_anchor: rep.id.clone(),
+                    note: f.note.clone(),
+                    conflict: fv
+                        .conflict
+                        .as_ref()
+                        .map(|c| format!("El boletín también da {}. {}", c.other_values, c.note)),
+                }
+            })
+            .collect();
+        let charts = &r.charts_drawn.metrics[i];
+        for c in charts {
+            r.register(c, &metric_href(site, i));
+        }
+        let mut ctx = Context::new();
+        ctx.insert("label", &m.label);
+        ctx.insert("id", &m.id);
+        ctx.insert("unit", &m.unit);
+        ctx.insert("group", group_label(m.group));
+        ctx.insert("definition", &m.definition);
+        ctx.insert("parent", &m.parent.map(|p| metric_link(site, p)));
+        ctx.insert(
+            "children",
+            &m.children
+                .iter()
+                .map(|&c| metric_link(site, c))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("observations", &observations);
+        ctx.insert("observations_total", &all.len());
+        ctx.insert("charts", charts);
+        ctx.insert("csv", &format!("datos/indicadores/{}.csv", m.slug));
+        ctx.insert("json", &format!("datos/indicadores/{}.json", m.slug));
+        let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
+        let body = match charts.first() {
+            Some(c) if c.spec.bars.len() > 1 => Body::Chart(c.spec.clone()),
+            _ => Body::Numbers(
+                observations
+                    .iter()
+                    .map(|o| (o.value.clone(), o.period.clone()))
+                    .collect(),
+            ),
+        };
+        r.card(
+            &card_path,
+            Card {
+                site: site.config.title.clone(),
+                kicker: format!("Indicador · {} cifras", all.len()),
+                title: m.label.clone(),
+                body,
+            },
+        );
+        let obs = &site.by_metric[i];
+        let url = format!("{}{}", site.config.base_url, metric_href(site, i));
+        let csv = format!("{}datos/indicadores/{}.csv", site.config.base_url, m.slug);
+        let json = format!("{}datos/indicadores/{}.json", site.config.base_url, m.slug);
+        let periods: Vec<&crate::model::Period> =
+            obs.iter().map(|o| &site.report(*o).period).collect();
+        let places: Vec<usize> = obs
+            .iter()
+            .flat_map(|o| site.report(*o).scope.iter().copied())
+            .collect();
+        let meta = Meta {
+            card: Some(card_path),
+            lastmod: obs
+                .iter()
+                .filter_map(|o| site.bulletins[o.bulletin].sort_date())
+                .max(),
+            jsonld: (!obs.is_empty()).then(|| {
+                publish::dataset(
+                    site,
+                    &m.label,
+                    &m.definition,
+                    &url,
+                    &[("text/csv", &csv), ("application/json", &json)],
+                    &periods,
+                    &places,
+                )
+            }),
+            ..Meta::new(&m.label, m.definition.clone(), "indicadores")
+        };
+        r.page(&metric_href(site, i), "metric.html", meta, ctx);
+    });
+    // The downloads have every observation: put together from encoded lines, outside the
+    // memoised pages so an edit to any figure reaches them.
+    for (i, m) in site.metrics.iter().enumerate() {
+        let obs = &site.by_metric[i];
+        r.data_file(
+            format!("datos/indicadores/{}.csv", m.slug),
+            obs.clone(),
+            false,
+        );
+        r.data_file(
+            format!("datos/indicadores/{}.json", m.slug),
+            obs.clone(),
+            true,
+        );
+    }
+}
+
+/// The observations a page shows, by the bulletins they come from.
+fn observations_key(site: &Site, obs: &[ObsRef]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for o in obs {
+        (site.bulletins[o.bulletin].fingerprint, o.report, o.figure).hash(&mut h);
+    }
+    h.finish()
+}

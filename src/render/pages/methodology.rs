@@ -1,0 +1,84 @@
+//! The methodology page (`metodologia/`): how the figures are counted, and the data's known
+//! problems (contradictions, undated bulletins, inferred years) listed from the site itself.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::model::ObsRef;
+use crate::render::renderer::{Meta, Renderer};
+use crate::render::views::{bulletin_link, metric_link, value_text, Link};
+
+/// A figure its bulletin contradicts, for the list of contradictions.
+#[derive(Serialize)]
+struct ConflictItem {
+    metric: Link,
+    value: String,
+    others: String,
+    note: String,
+    bulletin: Link,
+    period: String,
+}
+
+/// The methodology page.
+pub(in crate::render) fn render(r: &mut Renderer) {
+    let site = r.site;
+    let conflicts: Vec<ConflictItem> = site
+        .all_observations()
+        .filter_map(|o| {
+            let f = site.figure(o);
+            let c = f.conflict.as_ref()?;
+            let b = &site.bulletins[o.bulletin];
+            Some(ConflictItem {
+                metric: metric_link(site, f.metric),
+                value: value_text(f.value, f.qualifier),
+                others: c
+                    .other_values
+                    .iter()
+                    .map(|v| crate::model::format::number(*v))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                note: c.note.clone(),
+                bulletin: bulletin_link(b),
+                period: site.report(o).period.long_es(),
+            })
+        })
+        .collect();
+    let undated: Vec<(Link, String)> = site
+        .bulletins
+        .iter()
+        .filter(|b| b.date.is_none())
+        .map(|b| (bulletin_link(b), b.date_note.clone().unwrap_or_default()))
+        .collect();
+    let inferred_years = site
+        .bulletins
+        .iter()
+        .flat_map(|b| b.reports.iter())
+        .filter(|rep| !rep.period.year_stated())
+        .count();
+    let all: Vec<ObsRef> = site.all_observations().collect();
+    let traced = all
+        .iter()
+        .filter(|o| site.figure(**o).source.is_some())
+        .count();
+    let qualified = all
+        .iter()
+        .filter(|o| site.figure(**o).qualifier.is_some())
+        .count();
+    let mut ctx = Context::new();
+    ctx.insert("figure_count", &all.len());
+    ctx.insert("traced", &traced);
+    ctx.insert("qualified", &qualified);
+    ctx.insert("conflicts", &conflicts);
+    ctx.insert("undated", &undated);
+    ctx.insert("inferred_years", &inferred_years);
+    r.page(
+        "metodologia/",
+        "methodology.html",
+        Meta::new(
+            "Metodología y calidad de los datos",
+            "Qué son las cifras, cómo se comparan periodos distintos, qué falta en la fuente y sus contradicciones.",
+            "metodologia",
+        ),
+        ctx,
+    );
+}

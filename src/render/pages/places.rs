@@ -1,0 +1,159 @@
+//! The places (`lugares/`): their list, and a page for each with its latest reports and
+//! bulletins and its chart; and each place's CSV download.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::model::ObsRef;
+use crate::render::renderer::{Meta, Renderer, LISTED};
+use crate::render::views::{
+    bulletin_summary, place_href, place_link, report_view, BulletinSummary, Link,
+};
+
+/// How many reports a place page shows in full (each with all its figures): the most recent.
+const PLACE_REPORTS: usize = 30;
+
+/// A place in the list of places.
+#[derive(Serialize)]
+struct PlaceItem {
+    link: Link,
+    kind: &'static str,
+    reports: usize,
+    bulletins: usize,
+}
+
+/// The list of places, a page for each, and their downloads.
+pub(in crate::render) fn render(r: &mut Renderer) {
+    let site = r.site;
+    let kind_label = |k: crate::model::PlaceKind| match k {
+        crate::model::PlaceKind::National => "Nacional",
+        crate::model::PlaceKind::State => "Entidad federativa",
+        crate::model::PlaceKind::Office => "Oficina de Representación del IMSS",
+        crate::model::PlaceKind::Unit => "Unidad médica",
+    };
+    let items: Vec<PlaceItem> = site
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PlaceItem {
+            link: Link {
+                text: p.name.clone(),
+                href: place_href(site, i),
+            },
+            kind: kind_label(p.kind),
+            reports: site.reports_by_place[i].len(),
+            bulletins: site.bulletins_by_place[i].len(),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("places", &items);
+    r.page(
+        "lugares/",
+        "places.html",
+        Meta::new(
+            "Lugares",
+            "Entidades, Oficinas de Representación y unidades médicas del IMSS que nombran los boletines.",
+            "lugares",
+        ),
+        ctx,
+    );
+
+    // What a place page shows: its latest reports and bulletins, their totals, its chart.
+    let key = |i: usize, _: &crate::model::Place| {
+        let mut h = DefaultHasher::new();
+        let (reports, bulletins) = (&site.reports_by_place[i], &site.bulletins_by_place[i]);
+        (reports.len(), bulletins.len()).hash(&mut h);
+        for &(b, ri) in reports.iter().take(PLACE_REPORTS) {
+            (site.bulletins[b].fingerprint, ri).hash(&mut h);
+        }
+        for &b in bulletins.iter().take(LISTED) {
+            site.bulletins[b].fingerprint.hash(&mut h);
+        }
+        for &(b, _) in reports {
+            site.bulletins[b].sort_date().hash(&mut h);
+        }
+        r.charts_drawn.places[i]
+            .as_ref()
+            .map(|c| c.fingerprint)
+            .hash(&mut h);
+        h.finish()
+    };
+    r.par_each(&site.places, key, |r, i, p| {
+        // Each report is rendered on its own (templates/report.html): a report appears on
+        // several place pages, and `serve` keeps it between rebuilds while it is unchanged.
+        let reports: Vec<String> = site.reports_by_place[i]
+            .iter()
+            .take(PLACE_REPORTS)
+            .filter_map(|&(bi, ri)| {
+                let key = (site.bulletins[bi].fingerprint, ri);
+                r.fragment("report.html", "../../", key, || {
+                    let mut view = report_view(site, bi, ri, Vec::new());
+                    view.anchor = format!("informe-{}-{}", site.bulletins[bi].slug, view.id);
+                    let mut ctx = Context::new();
+                    ctx.insert("r", &view);
+                    ctx
+                })
+            })
+            .collect();
+        let bulletins: Vec<BulletinSummary> = site.bulletins_by_place[i]
+            .iter()
+            .take(LISTED)
+            .map(|&b| bulletin_summary(&site.bulletins[b]))
+            .collect();
+        let parts: Vec<Link> = site
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.state == Some(i))
+            .map(|(j, q)| Link {
+                text: q.name.clone(),
+                href: place_href(site, j),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("name", &p.name);
+        ctx.insert("kind", kind_label(p.kind));
+        ctx.insert("note", &p.note);
+        ctx.insert("state", &p.state.map(|s| place_link(site, s)));
+        ctx.insert("parts", &parts);
+        let chart = &r.charts_drawn.places[i];
+        if let Some(c) = chart {
+            r.register(c, &place_href(site, i));
+        }
+        ctx.insert("chart", chart);
+        ctx.insert("reports", &reports);
+        ctx.insert("reports_total", &site.reports_by_place[i].len());
+        ctx.insert("bulletins", &bulletins);
+        ctx.insert("bulletins_total", &site.bulletins_by_place[i].len());
+        ctx.insert("csv", &format!("datos/lugares/{}.csv", p.id));
+        let meta = Meta {
+            lastmod: site.reports_by_place[i]
+                .iter()
+                .filter_map(|&(b, _)| site.bulletins[b].sort_date())
+                .max(),
+            ..Meta::new(
+                &p.name,
+                format!("Cifras de los boletines del IMSS que abarcan {}.", p.name),
+                "lugares",
+            )
+        };
+        r.page(&place_href(site, i), "place.html", meta, ctx);
+    });
+    for (i, p) in site.places.iter().enumerate() {
+        let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
+            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| ObsRef {
+                bulletin: bi,
+                report: ri,
+                figure: fi,
+            })
+        });
+        r.data_file(
+            format!("datos/lugares/{}.csv", p.id),
+            in_place.collect(),
+            false,
+        );
+    }
+}
