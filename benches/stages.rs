@@ -36,18 +36,13 @@ fn stages(c: &mut Criterion) {
             render::render(&site, &charts, &tera, root, None, render::Sink::Keep).expect("render")
         })
     });
-    // One PNG of each kind: drawing all of them is the build's largest cost.
-    let chart = rendered
-        .deferred
-        .iter()
-        .find(|r| matches!(r.image, render::Image::Chart(_)))
-        .expect("a chart PNG");
+    // One social card: drawing all of them is the build's largest cost (chart PNGs are made
+    // in the reader's browser).
     let card = rendered
         .deferred
         .iter()
         .find(|r| matches!(r.image, render::Image::Card(_)))
         .expect("a social card");
-    g.bench_function("draw (one chart PNG)", |b| b.iter(|| chart.draw()));
     g.bench_function("draw (one social card)", |b| b.iter(|| card.draw()));
     let out = root.join("public");
     g.bench_function("write", |b| {

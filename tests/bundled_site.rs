@@ -105,20 +105,16 @@ fn builds_without_warnings_and_with_every_page() {
 fn seed_figures_appear_on_the_right_pages() {
     let (_tmp, out, _) = build();
     let home = read(&out, "index.html");
-    assert!(
-        home.contains("6,552,794"),
-        "specialty consultations headline"
-    );
-    assert!(home.contains("35,919,359"), "family medicine headline");
-    assert!(home.contains("475,725"));
-    // the three home charts
-    for id in [
-        "inicio-consultas",
-        "inicio-cirugias",
-        "imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes",
-        "inicio-jornadas-cirugias",
-        "inicio-jornadas-consultas",
-    ] {
+    // the home page leads with the latest bulletin, 154/2022, and what it says
+    let latest = &home[home.find("class=\"latest\"").unwrap()..];
+    let latest = &latest[..latest.find("</section>").unwrap()];
+    assert!(latest.contains("Boletín 154/2022") && latest.contains("30 de marzo de 2022"));
+    for figure in [">1,800<", ">más de 52,000,000<", ">2<", ">4<"] {
+        assert!(latest.contains(figure), "latest bulletin's {figure}");
+    }
+    assert!(latest.contains("al 30 de marzo de 2022 · Nacional"));
+    // then the jornadas compared: surgeries (its indicator's chart) and consultations
+    for id in ["indicador-cirugias-jornadas", "inicio-consultas-jornadas"] {
         assert!(
             home.contains(&format!(
                 "aria-labelledby=\"grafica-{id}-title grafica-{id}-desc\""
@@ -176,18 +172,17 @@ fn seed_figures_appear_on_the_right_pages() {
     let kidney = read(&out, "indicadores/trasplantes-rinon/index.html");
     assert!(kidney.contains(">442<"));
     let jalisco = read(&out, "lugares/jalisco/index.html");
-    assert!(jalisco.contains("1,565"), "Jalisco's mammographies");
-    let chart = fs::read_to_string(out.join("graficas/lugar-jalisco-jornadas.csv")).unwrap();
+    // Jalisco's own figure, then the joint totals it shares with eight other states
+    let shared_at = jalisco.find("id=\"compartidas\"").unwrap();
+    let (own, shared) = jalisco.split_at(shared_at);
+    assert!(own.contains(">1,565<"), "Jalisco's own mammographies");
     assert!(
-        chart.contains("Mastografías · 27–29 ago 2021 · Jalisco,1565,"),
-        "the place's own jornada figure is charted: {chart}"
+        !own.contains(">1,576<") && !own.contains(">153<"),
+        "no joint total among its own"
     );
+    assert!(shared.contains(">1,576<") && shared.contains("Total conjunto de 9 lugares."));
     assert!(
-        !chart.contains("Detecciones de diabetes"),
-        "joint jornadas contribute only surgeries and consultations"
-    );
-    assert!(
-        jalisco.contains("2,106"),
+        shared.contains(">2,106<"),
         "the July jornadas included the Jalisco office"
     );
     let methodology = read(&out, "metodologia/index.html");
@@ -317,7 +312,7 @@ fn every_chart_has_a_table_with_the_same_numbers() {
         "boletines/imss-jornadas-recuperacion-servicios/index.html",
     );
     let figure = b001
-        .split("<figure class=\"chart-figure\" id=\"grafica-imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes\">")
+        .split("<figure class=\"chart-card\" id=\"grafica-imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes\">")
         .nth(1)
         .unwrap();
     let figure = &figure[..figure.find("</figure>").unwrap()];
@@ -374,6 +369,7 @@ fn every_figure_links_to_the_sentence_that_states_it() {
             let found = cifras::validate::spanish_numbers::find_numbers(&text);
             let number: f64 = value
                 .trim_start_matches("más de ")
+                .trim_end_matches("\u{a0}%")
                 .replace(',', "")
                 .parse()
                 .unwrap_or_else(|_| panic!("{slug}: value {value}"));

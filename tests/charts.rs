@@ -1,5 +1,6 @@
-//! The charts of the bundled site: valid, accessible SVG; one mark per data point; the numbers
-//! in tables and downloads equal to the data; downloads and embed pages; snapshots of two charts
+//! The charts of the bundled site: valid, accessible SVG; one mark per data point; marks that
+//! mean their numbers; the numbers in tables and downloads equal to the data; downloads and
+//! embed pages; snapshots of two charts
 //! so an unintended change shows up in review (`UPDATE_SNAPSHOTS=1 cargo test` rewrites them).
 
 use std::collections::BTreeMap;
@@ -40,7 +41,7 @@ fn inline_svgs(html: &str) -> Vec<&str> {
         .collect()
 }
 
-fn check_svg(svg: &str, context: &str) -> usize {
+fn check_svg(svg: &str, context: &str) {
     let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{context}: not XML: {e}"));
     let root = doc.root_element();
     assert_eq!(root.attribute("role"), Some("img"), "{context}");
@@ -65,11 +66,47 @@ fn check_svg(svg: &str, context: &str) -> usize {
         !title.text().unwrap_or("").is_empty() && desc.text().unwrap_or("").len() > 20,
         "{context}"
     );
-    // marks: every rect but the white background
-    root.descendants()
-        .filter(|n| n.has_tag_name("rect"))
-        .count()
-        - 1
+}
+
+/// A chart's marks as drawn, in drawing order: for bars, each bar's length; for a trend, each
+/// dot's height above the value axis's zero line.
+fn drawn_marks(svg: &str) -> (bool, Vec<f64>) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let root = doc.root_element();
+    let class = root.attribute("class").unwrap();
+    let num = |n: roxmltree::Node, k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
+    if class.contains("chart-bars") {
+        // bars: the filled rects of bar height (an outline is drawn over a bar as fill="none")
+        let bars = root
+            .descendants()
+            .filter(|n| n.has_tag_name("rect") && n.attribute("height") == Some("18"))
+            .filter(|n| n.attribute("fill") != Some("none"))
+            .map(|n| num(n, "width"))
+            .collect();
+        (true, bars)
+    } else {
+        assert!(class.contains("chart-trend"), "{class}");
+        // the zero line is the axis label "0" (drawn centred on its gridline)
+        let zero = root
+            .descendants()
+            .find(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.trim() == "0"))
+            .map(|n| num(n, "y"))
+            .expect("a trend's value axis starts at 0");
+        let dots = root
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .map(|n| zero - num(n, "cy"))
+            .collect();
+        (false, dots)
+    }
+}
+
+fn chart_csv(out: &Path, svg_path: &str) -> Vec<csv::StringRecord> {
+    let csv = fs::read_to_string(out.join(svg_path.replace(".svg", ".csv"))).unwrap();
+    csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
 }
 
 #[test]
@@ -82,35 +119,18 @@ fn every_svg_is_valid_accessible_and_has_one_mark_per_data_point() {
             inline += 1;
         }
     }
-    assert!(inline > 50, "charts on pages: {inline}");
+    assert!(inline > 40, "charts on pages: {inline}");
 
-    let csvs = files(&out, "csv");
     let svgs: BTreeMap<String, String> = files(&out, "svg")
         .into_iter()
         .filter(|(p, _)| p.starts_with("graficas/"))
         .collect();
-    assert!(svgs.len() > 30, "chart downloads: {}", svgs.len());
+    assert!(svgs.len() > 15, "chart downloads: {}", svgs.len());
     for (path, svg) in &svgs {
-        let marks = check_svg(svg, path);
-        let csv = &csvs[&path.replace(".svg", ".csv")];
-        let mut reader = csv::Reader::from_reader(csv.as_bytes());
-        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-        // indicator timelines draw only rows with a period; bar charts only positive values
-        let timeline = path.starts_with("graficas/indicador-")
-            && ["-acumulados.svg", "-jornadas.svg", "-conteos.svg"]
-                .iter()
-                .any(|end| path.ends_with(end));
-        let drawable = rows
-            .iter()
-            .filter(|r| {
-                if timeline {
-                    !r[3].is_empty()
-                } else {
-                    r[1].parse::<f64>().unwrap() > 0.0
-                }
-            })
-            .count();
-        assert_eq!(marks, drawable, "{path}: marks vs data points");
+        check_svg(svg, path);
+        let rows = chart_csv(&out, path);
+        let (_, marks) = drawn_marks(svg);
+        assert_eq!(marks.len(), rows.len(), "{path}: marks vs data points");
         // The table beside the chart on its page has the same rows.
         let id = path
             .trim_start_matches("graficas/")
@@ -126,20 +146,72 @@ fn every_svg_is_valid_accessible_and_has_one_mark_per_data_point() {
                 "{path}: table row {label}"
             );
         }
-        let png = fs::read(out.join(format!("graficas/{id}.png"))).unwrap();
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{id}.png");
-        assert_eq!(
-            u32::from_be_bytes(png[16..20].try_into().unwrap()),
-            1360,
-            "{id}.png width"
-        );
+        // PNGs are made in the reader's browser: the build draws none.
+        assert!(!out.join(format!("graficas/{id}.png")).exists(), "{id}.png");
     }
+}
+
+/// The chart rules, checked on every chart the site draws: a longer bar (or a higher dot) is a
+/// larger number, in proportion, from zero; and no chart holds numbers more than 1000× apart.
+#[test]
+fn marks_mean_their_numbers_and_no_chart_spans_more_than_a_thousandfold() {
+    let (_tmp, out) = build();
+    let svgs: BTreeMap<String, String> = files(&out, "svg")
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("graficas/"))
+        .collect();
+    let (mut bar_charts, mut trends) = (0, 0);
+    for (path, svg) in &svgs {
+        let values: Vec<f64> = chart_csv(&out, path)
+            .iter()
+            .map(|r| r[1].parse().unwrap())
+            .collect();
+        let (bars, marks) = drawn_marks(svg);
+        if bars {
+            bar_charts += 1;
+        } else {
+            trends += 1;
+        }
+        let positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
+        let max = positive.iter().copied().fold(0.0, f64::max);
+        let min = positive.iter().copied().fold(f64::INFINITY, f64::min);
+        assert!(
+            max / min <= 1000.0,
+            "{path}: {max} and {min} are more than 1000× apart"
+        );
+        // pixels per unit: the same for every mark, within rounding to whole pixels (measured
+        // on the largest mark, the most precise); a bar is at least a 2 px sliver
+        let largest = (0..values.len())
+            .max_by(|a, b| values[*a].total_cmp(&values[*b]))
+            .unwrap();
+        let k = marks[largest] / values[largest];
+        for (m, v) in marks.iter().zip(&values) {
+            let expected = if bars { (v * k).max(2.0) } else { v * k };
+            assert!(
+                (m - expected).abs() <= 1.5,
+                "{path}: a mark of {m} px for {v} is not in proportion (expected {expected:.1} px)"
+            );
+        }
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                if a > b {
+                    assert!(marks[i] >= marks[j], "{path}: {a} drawn smaller than {b}");
+                }
+            }
+        }
+    }
+    assert!(
+        bar_charts >= 10 && trends >= 3,
+        "{bar_charts} bar charts, {trends} trends"
+    );
 }
 
 #[test]
 fn chart_numbers_equal_the_data() {
     let (_tmp, out) = build();
-    // Each indicator's timelines together show exactly the indicator's figures.
+    // Each indicator's jornadas chart shows exactly its jornadas' figures (events, when two or
+    // more), and its balances chart its cumulative figures.
+    let mut checked = 0;
     for entry in fs::read_dir(out.join("datos/indicadores")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "csv") {
@@ -151,50 +223,57 @@ fn chart_numbers_equal_the_data() {
             .records()
             .map(|r| r.unwrap())
             .collect();
-        let mut data: Vec<String> = rows.iter().map(|r| r[8].to_string()).collect();
-        // columns 12 and 13: period_end, as_of; a figure with neither has no place on a time axis
-        let dated = rows
-            .iter()
-            .filter(|r| !r[12].is_empty() || !r[13].is_empty())
-            .count();
-        let mut drawn: Vec<String> = Vec::new();
-        for set in ["acumulados", "jornadas", "conteos"] {
+        for (kind, set) in [("event", "jornadas"), ("cumulative", "acumulados")] {
+            // columns 5 and 8: kind, value
+            let mut data: Vec<String> = rows
+                .iter()
+                .filter(|r| &r[5] == kind)
+                .map(|r| r[8].to_string())
+                .collect();
             let chart = out.join(format!("graficas/indicador-{slug}-{set}.csv"));
-            if chart.is_file() {
-                drawn.extend(
-                    csv::Reader::from_path(&chart)
-                        .unwrap()
-                        .records()
-                        .map(|r| r.unwrap()[1].to_string()),
+            if data.len() < 2 {
+                assert!(
+                    !chart.exists(),
+                    "{slug}: nothing to compare, yet {set} is drawn"
                 );
+                continue;
             }
-        }
-        data.sort();
-        drawn.sort();
-        if dated == 0 {
-            assert!(drawn.is_empty(), "{slug}: nothing to draw over time");
-        } else {
-            assert_eq!(drawn, data, "{slug}");
+            let mut drawn: Vec<String> = csv::Reader::from_path(&chart)
+                .unwrap()
+                .records()
+                .map(|r| r.unwrap()[1].to_string())
+                .collect();
+            data.sort();
+            drawn.sort();
+            assert_eq!(drawn, data, "{slug} {set}");
+            checked += 1;
         }
     }
-    // And against the YAML text itself: kidney transplants, 1 April – 12 September 2021.
+    assert!(checked >= 4, "{checked} charts checked");
+    // And against the YAML text itself: surgeries in the 7th national jornada, 10–12 September.
     let yaml = fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("content/bulletins/imss-jornadas-recuperacion-servicios.yaml"),
     )
     .unwrap();
-    assert!(yaml.contains("{ metric: transplants.kidney, value: 442 }"));
-    let chart = fs::read_to_string(out.join("graficas/indicador-trasplantes-rinon-acumulados.csv"))
-        .unwrap();
-    assert!(chart.contains(",442,442,2021-04-01,2021-09-12,"), "{chart}");
-    // Per-day rates are the value over the days of the period: 2,537 surgeries in 3 days.
-    let per_day = fs::read_to_string(out.join("graficas/indicador-cirugias-por-dia.csv")).unwrap();
+    assert!(yaml.contains("{ metric: surgeries, value: 2537 }"));
+    let chart = fs::read_to_string(out.join("graficas/indicador-cirugias-jornadas.csv")).unwrap();
     assert!(
-        per_day.contains("845.666667,\"846 por día (2,537 en 3 días)\""),
+        chart.contains(",2537,\"2,537\",2021-09-10,2021-09-12,"),
+        "{chart}"
+    );
+    // Jornadas are compared by value: the largest first.
+    let first = chart.lines().nth(1).unwrap();
+    assert!(first.contains(",2537,"), "{chart}");
+    // Per-day rates are the value over the days of the period: 2,537 surgeries in 3 days.
+    let per_day =
+        fs::read_to_string(out.join("graficas/indicador-cirugias-jornadas-por-dia.csv")).unwrap();
+    assert!(
+        per_day.contains(",845.666667,846/día*,2021-09-10,2021-09-12,"),
         "{per_day}"
     );
     assert!(
-        per_day.contains("51,51.0 por día (153 en 3 días)"),
+        per_day.contains(",51,51.0/día,2021-08-27,2021-08-29,"),
         "{per_day}"
     );
 }
@@ -204,12 +283,7 @@ fn pages_offer_downloads_and_an_embed_snippet() {
     let (_tmp, out) = build();
     let page = fs::read_to_string(out.join("indicadores/cirugias/index.html")).unwrap();
     let id = "indicador-cirugias-jornadas";
-    for href in [
-        format!("{id}.svg"),
-        format!("{id}.png"),
-        format!("{id}.csv"),
-        format!("{id}/"),
-    ] {
+    for href in [format!("{id}.svg"), format!("{id}.csv"), format!("{id}/")] {
         assert!(
             page.contains(&format!("href=\"../../graficas/{href}\"")),
             "{href}"
@@ -223,14 +297,20 @@ fn pages_offer_downloads_and_an_embed_snippet() {
     assert!(page.contains(&format!(
         "&lt;iframe src=\"https://example.github.io/cifras/graficas/{id}/\""
     )));
+    // the snippet resizes only frames of this site, on messages from its origin
+    assert!(page.contains("if(e.origin!==\"https://example.github.io\"||"));
+    // PNGs are made by the reader's browser: a button that script reveals
+    assert!(page.contains(&format!(
+        "<button type=\"button\" class=\"chart-png\" data-name=\"{id}\" hidden>PNG</button>"
+    )));
     let embed = fs::read_to_string(out.join(format!("graficas/{id}/index.html"))).unwrap();
     assert!(embed.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(!embed.contains("<nav"), "an embed page is only the chart");
     assert!(embed.contains("href=\"../../indicadores/cirugias/\" target=\"_top\""));
     // Both layouts are in the page; CSS shows one.
     assert!(
-        page.contains("class=\"chart chart-wide\"")
-            && page.contains("class=\"chart chart-narrow\"")
+        page.contains("class=\"chart chart-bars chart-wide\"")
+            && page.contains("class=\"chart chart-bars chart-narrow\"")
     );
 }
 

@@ -14,8 +14,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, DrawingErrorKind};
 
-use super::bars::FastMap;
 use super::raster::{CachedText, GlyphTarget};
+use super::text::FastMap;
 
 /// Something drawn onto a white bitmap, the same way whatever the backend.
 pub(crate) trait Picture {
@@ -25,7 +25,7 @@ pub(crate) trait Picture {
 
 /// The picture as PNG bytes, on a white background.
 pub(crate) fn png(picture: &impl Picture) -> Result<Vec<u8>, String> {
-    super::register_fonts();
+    super::text::register_fonts();
     let (width, height) = picture.size();
     let mut canvas = Canvas::new(width, height, [255, 255, 255]);
     draw_on(picture, &mut canvas);
@@ -357,7 +357,7 @@ fn palette(rgb: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
 pub(crate) mod tests {
     use super::*;
     use crate::charts::card::{Body, Card};
-    use crate::charts::{bars, Bar, BarChart, Kind};
+    use crate::charts::{Chart, Kind, Layout, Mark, Style};
     use crate::model::Date;
 
     /// A PNG's colour type and its pixels as RGB (palettes expanded).
@@ -398,31 +398,39 @@ pub(crate) mod tests {
 
     /// What plotters' own RGB bitmap backend draws (with the same cached text).
     fn plotters_pixels(picture: &impl Picture) -> Vec<u8> {
-        super::super::register_fonts();
+        super::super::text::register_fonts();
         let (w, h) = picture.size();
         let mut rgb = vec![255u8; (w * h * 3) as usize];
         draw_on(picture, BitMapBackend::with_buffer(&mut rgb, (w, h)));
         rgb
     }
 
-    fn chart(kind: Kind) -> BarChart {
+    fn chart(kind: Kind) -> Chart {
         let d = |s: &str| Date::parse(s).unwrap();
-        BarChart {
+        Chart {
             id: "c".into(),
             kind,
             title: "Consultas de especialidad, por jornada «nacional»".into(),
             subtitle: "Del 1 de abril al 12 de septiembre de 2021. Todo el país.".into(),
             source: "Fuente: IMSS, boletines 154/2022; 433/2021.".into(),
-            bars: [
+            notes: vec!["* Año deducido.".into()],
+            marks: [
                 ("Riñón", 6_552_794.0),
                 ("Córnea", 475_725.0),
                 ("Corazón", 10.0),
             ]
             .iter()
             .enumerate()
-            .map(|(i, (label, v))| Bar {
+            .map(|(i, (label, v))| Mark {
                 label: label.to_string(),
+                group: (i < 2).then(|| "Una jornada".to_string()),
                 value: *v,
+                colour: [
+                    crate::model::Colour::Blue,
+                    crate::model::Colour::SkyBlue,
+                    crate::model::Colour::Vermillion,
+                ][i],
+                qualified: i == 2,
                 span: Some((
                     d("2021-04-01"),
                     d(["2021-06-30", "2021-09-12", "2021-12-31"][i]),
@@ -440,11 +448,11 @@ pub(crate) mod tests {
     #[test]
     fn canvas_draws_plotters_pixels() {
         let d = |s: &str| Date::parse(s).unwrap();
-        let timeline = Kind::Timeline {
+        let timeline = Kind::Trend {
             from: d("2021-01-01"),
             to: d("2021-12-31"),
         };
-        let style = bars::Style {
+        let style = Style {
             width: 1360,
             scale: 2.0,
             heading: true,
@@ -460,7 +468,7 @@ pub(crate) mod tests {
         };
         let (bars_chart, timeline_chart) = (chart(Kind::Bars), chart(timeline));
         for chart in [&bars_chart, &timeline_chart] {
-            assert_plotters_pixels(&bars::Layout::new(chart, &style));
+            assert_plotters_pixels(&Layout::new(chart, &style));
         }
         for body in [
             Body::Chart(timeline_chart.clone()),
@@ -492,7 +500,8 @@ pub(crate) mod tests {
             }
             fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) {
                 let _ = area.fill(&RGBColor(0x1f, 0x23, 0x28));
-                let style = TextStyle::from((super::super::FONT, 30).into_font()).color(&WHITE);
+                let style =
+                    TextStyle::from((super::super::text::FONT, 30).into_font()).color(&WHITE);
                 let _ = area.draw_text("Riñón 6,552,794", &style, (4, 10));
                 let _ = area.draw(&PathElement::new(vec![(290, 50), (10, 50)], WHITE));
                 let _ = area.draw(&PathElement::new(vec![(295, 58), (295, -5)], WHITE));

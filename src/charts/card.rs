@@ -6,9 +6,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
 
-use super::bars::{measure, Layout, Style};
 use super::canvas::Picture;
-use super::{wrap, BarChart, BAR, FONT, FONT_BOLD_FAMILY, MUTED, TEXT};
+use super::palette::{ACCENT, MUTED, TEXT};
+use super::text::{measure, wrap, FONT, FONT_BOLD_FAMILY};
+use super::{Chart, Layout, Style};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
@@ -17,7 +18,7 @@ const LEFT: i32 = 56;
 /// What a card shows under its title.
 #[derive(Debug, Clone)]
 pub enum Body {
-    Chart(BarChart),
+    Chart(Chart),
     /// Up to three big numbers with their labels, for pages without a chart.
     Numbers(Vec<(String, String)>),
 }
@@ -57,7 +58,10 @@ impl Picture for Card {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) {
-        let _ = root.draw(&Rectangle::new([(0, 0), (16, HEIGHT as i32)], BAR.filled()));
+        let _ = root.draw(&Rectangle::new(
+            [(0, 0), (16, HEIGHT as i32)],
+            ACCENT.filled(),
+        ));
         let small = TextStyle::from((FONT, 26).into_font()).color(&MUTED);
         let big = TextStyle::from((FONT_BOLD_FAMILY, 44).into_font()).color(&TEXT);
         let top_left = |s: &TextStyle<'static>| s.pos(Anchor::new(HPos::Left, VPos::Top));
@@ -89,7 +93,7 @@ impl Picture for Card {
                 draw_fitting(&area, chart, HEIGHT as i32 - y)
             }
             Body::Numbers(numbers) => {
-                let value = TextStyle::from((FONT_BOLD_FAMILY, 64).into_font()).color(&BAR);
+                let value = TextStyle::from((FONT_BOLD_FAMILY, 64).into_font()).color(&ACCENT);
                 let col = (WIDTH as i32 - LEFT) / 3;
                 for (k, (v, label)) in numbers.iter().take(3).enumerate() {
                     let x = 16 + k as i32 * col;
@@ -109,8 +113,8 @@ impl Picture for Card {
 
 /// Shrink the text, then drop bars from the end, until the chart fits under the title. Dropped
 /// bars are said in the source line: a card never silently shows less than the page.
-fn draw_fitting<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &BarChart, space: i32) {
-    let total = chart.bars.len();
+fn draw_fitting<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, space: i32) {
+    let total = chart.marks.len();
     let mut chart = chart.clone();
     let source = chart.source.clone();
     loop {
@@ -122,15 +126,15 @@ fn draw_fitting<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &BarCh
                 narrow: false,
             };
             let layout = Layout::new(&chart, &style);
-            if layout.height <= space || (scale == 1.0 && chart.bars.len() <= 1) {
+            if layout.height() <= space || (scale == 1.0 && chart.marks.len() <= 1) {
                 layout.draw(area);
                 return;
             }
         }
-        chart.bars.pop();
+        chart.marks.pop();
         chart.source = format!(
             "Se muestran {} de {total} cifras; todas están en el sitio. {source}",
-            chart.bars.len()
+            chart.marks.len()
         );
     }
 }
@@ -183,7 +187,6 @@ mod tests {
         )]));
         assert_eq!(decode(&card).0, png::ColorType::Indexed);
     }
-    use crate::charts::Bar;
 
     fn card_with(body: Body) -> Vec<u8> {
         png(&Card {
@@ -199,21 +202,16 @@ mod tests {
 
     #[test]
     fn cards_are_1200_by_630_png_and_deterministic() {
-        let chart = BarChart {
+        let chart = Chart {
             id: "c".into(),
             kind: crate::charts::Kind::Bars,
             title: "t".into(),
             subtitle: "s".into(),
             source: "Fuente: IMSS".into(),
-            bars: (0..12)
-                .map(|i| Bar {
-                    label: format!("Barra {i}"),
-                    value: f64::from(i + 1),
-                    span: None,
-                    value_label: (i + 1).to_string(),
-                    footnote: None,
-                })
+            marks: (0..12)
+                .map(|i| crate::charts::tests::mark(&format!("Barra {i}"), f64::from(i + 1)))
                 .collect(),
+            notes: Vec::new(),
         };
         let a = card_with(Body::Chart(chart.clone()));
         assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");

@@ -1,117 +1,111 @@
-//! Stage 4, **charts**: pure functions from numbers to SVG strings, drawn with plotters'
-//! SVG backend. Text is measured with the bundled DejaVu Sans (no system fonts, no
-//! fontconfig), so the layout is identical on every machine and the output is deterministic.
+//! Stage 4, **charts**: pure functions from numbers to drawings, with plotters (SVG for pages,
+//! the palette canvas for social cards). Text is measured with the bundled DejaVu Sans, so the
+//! layout is identical on every machine and the output is deterministic.
+//!
+//! Two kinds, both following the site's chart rules (README, "Chart rules"):
+//! - **Bars**: one horizontal bar per value from a common zero, so length means the number;
+//!   optional headings group bars (a jornada, then its indicators).
+//! - **Trend**: values per day on a real time axis; each value is a mark at its height (position
+//!   means the number), drawn across the days its period covers.
 //!
 //! Every chart carries `role="img"`, a `<title>` and a `<desc>` that states the numbers in words,
 //! and a `viewBox` so it scales; the page puts a table with the same numbers beside it.
 
-use std::sync::Once;
-
-use plotters::prelude::*;
-
 mod bars;
 mod canvas;
 pub mod card;
+mod frame;
+pub mod palette;
 mod raster;
+pub mod text;
+mod trend;
 
-use crate::model::Date;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
-/// The CSS font list written into the SVG. It doubles as the key under which the bundled font is
-/// registered, so text is measured with DejaVu Sans and browsers fall back to look-alikes.
-const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
-/// The bold face under its own name, for raster cards. (plotters' own bitmap text drew a
-/// family's regular face whatever the style asked; `raster::CachedText` honours the style, so
-/// PNG chart titles are bold like the SVG ones.)
-const FONT_BOLD_FAMILY: &str = "DejaVu Sans Bold";
-
-/// Whether text is drawn in the bold face: by its style (charts) or by the bold face's own name
-/// (cards). Measuring and drawing both ask this, so they always agree.
-fn is_bold(style: FontStyle, family: FontFamily) -> bool {
-    matches!(style, FontStyle::Bold)
-        || matches!(family, FontFamily::Name(n) if n == FONT_BOLD_FAMILY)
-}
-static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+use crate::model::{Colour, Date};
+use canvas::Picture;
 
 const WIDTH: u32 = 680;
 /// The phone layout's width: a 360 px screen shows it at full size.
 const NARROW: u32 = 360;
-const TEXT: RGBColor = RGBColor(0x1f, 0x23, 0x28);
-const MUTED: RGBColor = RGBColor(0x4a, 0x51, 0x5a);
-/// Okabe–Ito blue and vermillion: distinguishable with every common colour-vision deficiency.
-const BAR: RGBColor = RGBColor(0x00, 0x72, 0xb2);
-const BAR_ALT: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 
-fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The fonts are compiled in; failure would mean a corrupt repository file.
-        let ok = plotters::style::register_font(FONT, FontStyle::Normal, FONT_REGULAR).is_ok()
-            && plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD).is_ok()
-            && plotters::style::register_font(FONT_BOLD_FAMILY, FontStyle::Normal, FONT_BOLD)
-                .is_ok();
-        debug_assert!(ok, "bundled chart fonts failed to load");
-    });
-}
-
-/// A chart: labelled horizontal bars (values compared by length) or a timeline (each value
-/// drawn over its period). Every value is also written out, so even a bar too short to see
-/// still states its number.
+/// What to draw: a title, the marks, and what a reader needs to trust them (subtitle, notes,
+/// source), all printed on the chart so a cropped screenshot still carries them.
 #[derive(Debug, Clone)]
-pub struct BarChart {
+pub struct Chart {
     /// Unique across the site: names the chart's downloads and embed page, and its `aria` ids.
     pub id: String,
     pub kind: Kind,
     pub title: String,
     /// What is shown: period, scope, kind of figure.
     pub subtitle: String,
-    /// Printed on the chart so a cropped screenshot still cites its source.
     pub source: String,
-    pub bars: Vec<Bar>,
+    pub marks: Vec<Mark>,
+    /// Notes printed under the marks, before the source (e.g. "* Año deducido…").
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     Bars,
-    /// A shared time axis from `from` to `to` (both days included).
-    Timeline {
+    /// Values per day over a shared time axis from `from` to `to` (both days included).
+    Trend {
         from: Date,
         to: Date,
     },
 }
 
+/// One value.
 #[derive(Debug, Clone)]
-pub struct Bar {
+pub struct Mark {
+    /// Bars: the row's label. Trend: a short tag beside the value (e.g. the place), or empty.
     pub label: String,
+    /// Bars: a heading printed above this mark and the following ones that share it.
+    pub group: Option<String>,
     pub value: f64,
-    /// For a timeline: the period the value covers (rows without one show only their value).
-    pub span: Option<(Date, Date)>,
     /// The value as the reader should see it, e.g. "6,552,794" or "más de 177,000".
     pub value_label: String,
-    /// A caveat (e.g. the source states another value). The bar is drawn in the second colour,
-    /// its value gets a numbered marker, and the note is printed under the chart: colour is
-    /// never the only cue.
+    /// The indicator's colour, the same in every chart of the site.
+    pub colour: Colour,
+    /// The value is a bound or rounded ("más de", "alrededor de"): drawn as a light tint with an
+    /// outline, beside the words.
+    pub qualified: bool,
+    /// Trend: the period the value covers (both days included).
+    pub span: Option<(Date, Date)>,
+    /// A caveat (e.g. the source states another value): the value gets a numbered marker and
+    /// the note is printed under the chart.
     pub footnote: Option<String>,
 }
 
-impl BarChart {
+impl Chart {
     /// A hash of everything drawn, so `serve` can reuse a drawing when nothing in it changed.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         // `DefaultHasher::new()` has fixed keys: the same chart hashes the same in every run.
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (&self.id, &self.title, &self.subtitle, &self.source).hash(&mut h);
+        (
+            &self.id,
+            &self.title,
+            &self.subtitle,
+            &self.source,
+            &self.notes,
+        )
+            .hash(&mut h);
         match self.kind {
             Kind::Bars => 0u8.hash(&mut h),
-            Kind::Timeline { from, to } => (1u8, from, to).hash(&mut h),
+            Kind::Trend { from, to } => (1u8, from, to).hash(&mut h),
         }
-        for b in &self.bars {
+        for m in &self.marks {
             (
-                &b.label,
-                b.value.to_bits(),
-                b.span,
-                &b.value_label,
-                &b.footnote,
+                &m.label,
+                &m.group,
+                m.value.to_bits(),
+                &m.value_label,
+                m.colour,
+                m.qualified,
+                m.span,
+                &m.footnote,
             )
                 .hash(&mut h);
         }
@@ -119,24 +113,77 @@ impl BarChart {
     }
 }
 
+/// Sizes for one rendering.
+pub struct Style {
+    pub width: i32,
+    /// Multiplies every size: 1.0 for a page chart, more on a social card.
+    pub scale: f64,
+    /// Whether to print the chart's own title and subtitle (a card prints its own heading).
+    pub heading: bool,
+    /// Phone layout: labels above their bars instead of in a column beside them.
+    pub narrow: bool,
+}
+
+/// A chart measured for one style, ready to draw on any backend.
+pub(crate) enum Layout<'a> {
+    Bars(bars::Layout<'a>),
+    Trend(trend::Layout<'a>),
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(chart: &'a Chart, style: &Style) -> Layout<'a> {
+        match chart.kind {
+            Kind::Bars => Layout::Bars(bars::Layout::new(chart, style)),
+            Kind::Trend { from, to } => Layout::Trend(trend::Layout::new(chart, style, from, to)),
+        }
+    }
+
+    pub fn height(&self) -> i32 {
+        match self {
+            Layout::Bars(l) => l.height,
+            Layout::Trend(l) => l.height,
+        }
+    }
+
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) {
+        match self {
+            Layout::Bars(l) => l.draw(area),
+            Layout::Trend(l) => l.draw(area),
+        }
+    }
+}
+
+impl Picture for Layout<'_> {
+    fn size(&self) -> (u32, u32) {
+        let width = match self {
+            Layout::Bars(l) => l.width,
+            Layout::Trend(l) => l.width,
+        };
+        (width as u32, self.height() as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) {
+        Layout::draw(self, area)
+    }
+}
+
 /// Draw the chart as a standalone `<svg>` element: 680 units wide, or 360 for the phone layout
 /// (labels above bars), which gets its own `aria` ids so both can sit in one page.
-pub fn svg(chart: &BarChart, narrow: bool) -> String {
-    register_fonts();
+pub fn svg(chart: &Chart, narrow: bool) -> String {
+    text::register_fonts();
     let width = if narrow { NARROW } else { WIDTH };
-    let layout = bars::Layout::new(
+    let layout = Layout::new(
         chart,
-        &bars::Style {
+        &Style {
             width: width as i32,
             scale: 1.0,
             heading: true,
             narrow,
         },
     );
+    let height = layout.height();
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (width, layout.height as u32)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height as u32)).into_drawing_area();
         let _ = root.fill(&WHITE);
         layout.draw(&root);
         let _ = root.present();
@@ -148,53 +195,58 @@ pub fn svg(chart: &BarChart, narrow: bool) -> String {
         chart.id,
         if narrow { "-estrecha" } else { "" }
     ));
+    let kind = match chart.kind {
+        Kind::Bars => "chart-bars",
+        Kind::Trend { .. } => "chart-trend",
+    };
     format!(
         concat!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" "#,
-            r#"aria-labelledby="{id}-title {id}-desc" class="chart{class}">"#,
+            r#"aria-labelledby="{id}-title {id}-desc" class="chart {kind} {class}">"#,
             "\n<title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>{body}"
         ),
         w = width,
-        h = layout.height,
+        h = height,
         id = id,
-        class = if narrow {
-            " chart-narrow"
-        } else {
-            " chart-wide"
-        },
+        kind = kind,
+        class = if narrow { "chart-narrow" } else { "chart-wide" },
         title = escape(&chart.title),
         desc = escape(&describe(chart)),
         body = body
     )
 }
 
-/// The page chart at twice the size, as PNG, for pasting into documents.
-pub fn png(chart: &BarChart) -> Result<Vec<u8>, String> {
-    let style = bars::Style {
-        width: (WIDTH * 2) as i32,
-        scale: 2.0,
-        heading: true,
-        narrow: false,
-    };
-    canvas::png(&bars::Layout::new(chart, &style))
-}
-
 /// The numbers in words, for screen readers: "Consultas de especialidad: 6,552,794; …".
-fn describe(chart: &BarChart) -> String {
+fn describe(chart: &Chart) -> String {
     let items: Vec<String> = chart
-        .bars
+        .marks
         .iter()
-        .map(|b| match &b.footnote {
-            Some(n) => format!("{}: {} ({n})", b.label, b.value_label),
-            None => format!("{}: {}", b.label, b.value_label),
+        .map(|m| {
+            let label = match (&m.group, m.label.is_empty()) {
+                (Some(g), false) => format!("{g}, {}", m.label),
+                (Some(g), true) => g.clone(),
+                (None, _) => m.label.clone(),
+            };
+            let value = match &m.footnote {
+                Some(n) => format!("{} ({n})", m.value_label),
+                None => m.value_label.clone(),
+            };
+            if label.is_empty() {
+                value
+            } else {
+                format!("{label}: {value}")
+            }
         })
         .collect();
-    format!(
-        "{}. {}. {}",
-        chart.subtitle.trim_end_matches('.'),
-        items.join("; "),
-        chart.source
-    )
+    let mut parts = vec![chart.subtitle.trim_end_matches('.').to_string()];
+    parts.push(items.join("; "));
+    parts.extend(
+        chart
+            .notes
+            .iter()
+            .map(|n| n.trim_end_matches('.').to_string()),
+    );
+    format!("{}. {}", parts.join(". "), chart.source)
 }
 
 pub fn escape(s: &str) -> String {
@@ -212,51 +264,50 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Greedy word wrap to `max` pixels as measured by `width`.
-fn wrap(text: &str, max: i32, width: impl Fn(&str) -> i32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if width(&candidate) <= max || line.is_empty() {
-            line = candidate;
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn sample() -> BarChart {
-        BarChart {
+    pub(crate) fn mark(label: &str, value: f64) -> Mark {
+        Mark {
+            label: label.to_string(),
+            group: None,
+            value,
+            value_label: crate::model::format::int(value as u64),
+            colour: Colour::BluishGreen,
+            qualified: false,
+            span: None,
+            footnote: None,
+        }
+    }
+
+    fn sample() -> Chart {
+        Chart {
             id: "c1".into(),
             kind: Kind::Bars,
             title: "Trasplantes por órgano".into(),
             subtitle: "Acumulado nacional, 1 abr–12 sep 2021".into(),
             source: "Fuente: IMSS, boletín sin número".into(),
-            bars: [("Riñón", 442.0), ("Córnea", 353.0), ("Corazón <b>", 10.0)]
-                .iter()
-                .map(|(l, v)| Bar {
-                    label: l.to_string(),
-                    value: *v,
-                    span: None,
-                    value_label: format!("{v}"),
-                    footnote: None,
-                })
-                .collect(),
+            marks: vec![
+                mark("Riñón", 442.0),
+                mark("Córnea", 353.0),
+                mark("Corazón <b>", 10.0),
+            ],
+            notes: Vec::new(),
         }
+    }
+
+    /// The bars of an SVG: (y, width) of every filled rect of bar height, in drawing order.
+    fn bars(svg: &str) -> Vec<(i32, i32)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("rect") && n.attribute("height") == Some("18"))
+            .filter(|n| n.attribute("fill") != Some("none"))
+            .map(|n| {
+                let a = |k: &str| n.attribute(k).unwrap().parse::<i32>().unwrap();
+                (a("y"), a("width"))
+            })
+            .collect()
     }
 
     #[test]
@@ -276,11 +327,22 @@ mod tests {
     }
 
     #[test]
-    fn one_bar_per_value_and_deterministic() {
+    fn bar_length_is_proportional_to_the_value_and_deterministic() {
         for narrow in [false, true] {
             let svg = svg(&sample(), narrow);
-            // one background rect plus one per bar
-            assert_eq!(svg.matches("<rect").count(), 1 + 3);
+            let drawn = bars(&svg);
+            assert_eq!(drawn.len(), 3, "{svg}");
+            let per_unit: Vec<f64> = drawn
+                .iter()
+                .zip([442.0, 353.0, 10.0])
+                .map(|((_, w), v)| f64::from(*w) / v)
+                .collect();
+            // whole pixels: within a pixel of proportional
+            assert!(
+                (per_unit[0] - per_unit[1]).abs() * 442.0 < 1.0,
+                "{per_unit:?}"
+            );
+            assert!((per_unit[0] * 10.0 - f64::from(drawn[2].1)).abs() <= 2.0);
             assert_eq!(svg, super::svg(&sample(), narrow));
         }
         let narrow = svg(&sample(), true);
@@ -292,43 +354,77 @@ mod tests {
     }
 
     #[test]
-    fn timelines_place_marks_by_date() {
-        let d = |s: &str| Date::parse(s).unwrap();
+    fn groups_get_a_heading_and_light_colours_an_outline() {
         let mut chart = sample();
-        chart.kind = Kind::Timeline {
-            from: d("2021-01-01"),
-            to: d("2021-12-31"),
-        };
-        chart.bars[0].span = Some((d("2021-01-01"), d("2021-06-30")));
-        chart.bars[1].span = Some((d("2021-07-01"), d("2021-12-31")));
-        chart.bars[2].span = None; // no period: value only, no mark
+        chart.marks[0].group = Some("10–12 sep 2021 · Nacional".into());
+        chart.marks[1].group = Some("10–12 sep 2021 · Nacional".into());
+        chart.marks[1].colour = Colour::SkyBlue;
+        chart.marks[2].group = Some("27–29 ago 2021 · 9 lugares".into());
         let svg = svg(&chart, false);
-        let rects: Vec<(i32, i32)> = svg
-            .match_indices("<rect x=\"")
-            .skip(1) // background
-            .map(|(i, _)| {
-                let attr = |name: &str| -> i32 {
-                    let at = svg[i..].find(&format!(" {name}=\"")).unwrap() + i + name.len() + 3;
-                    svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
-                };
-                (attr("x"), attr("width"))
-            })
-            .collect();
-        assert_eq!(rects.len(), 2, "{svg}");
-        // the two halves of the year meet: the second starts where the first ends
+        assert_eq!(svg.matches("10–12 sep 2021 · Nacional\n").count(), 1);
+        assert_eq!(svg.matches("27–29 ago 2021 · 9 lugares\n").count(), 1);
+        assert_eq!(bars(&svg).len(), 3);
+        assert!(svg.contains("fill=\"#56B4E9\""), "{svg}");
         assert!(
-            (rects[0].0 + rects[0].1 - rects[1].0).abs() <= 1,
-            "{rects:?}"
+            svg.contains("fill=\"none\" stroke=\"#4A515A\""),
+            "outline: {svg}"
         );
-        // widths proportional to the days covered: 181 and 184
-        let per_day = (rects[0].1 as f64 / 181.0, rects[1].1 as f64 / 184.0);
-        assert!((per_day.0 - per_day.1).abs() < 0.01, "{rects:?}");
-        assert!(svg.contains("\njul 2021\n"), "month ticks: {svg}");
     }
 
     #[test]
-    fn wraps_long_labels() {
-        let lines = wrap("uno dos tres cuatro", 30, |t| t.len() as i32 * 4);
-        assert_eq!(lines, ["uno dos", "tres", "cuatro"]);
+    fn qualified_values_look_qualified() {
+        let mut chart = sample();
+        chart.marks[0].qualified = true;
+        chart.marks[0].value_label = "más de 442".into();
+        let svg = svg(&chart, false);
+        assert!(svg.contains("más de 442"));
+        // drawn as a light tint with an outline, not in the full colour
+        assert_eq!(svg.matches("fill=\"#009E73\"").count(), 2, "{svg}");
+        assert!(svg.contains("stroke=\"#009E73\""), "{svg}");
+    }
+
+    #[test]
+    fn trends_place_marks_by_value_and_date() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let mut chart = sample();
+        chart.kind = Kind::Trend {
+            from: d("2021-07-12"),
+            to: d("2021-09-12"),
+        };
+        let spans = [
+            ("2021-07-12", "2021-07-18"),
+            ("2021-08-27", "2021-08-29"),
+            ("2021-09-10", "2021-09-12"),
+        ];
+        for (m, (a, b)) in chart.marks.iter_mut().zip(spans) {
+            m.span = Some((d(a), d(b)));
+        }
+        for narrow in [false, true] {
+            let svg = svg(&chart, narrow);
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let dots: Vec<(f64, f64)> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .map(|n| {
+                    let a = |k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
+                    (a("cx"), a("cy"))
+                })
+                .collect();
+            assert_eq!(dots.len(), 3, "{svg}");
+            // later periods further right; larger values higher (smaller y)
+            assert!(dots[0].0 < dots[1].0 && dots[1].0 < dots[2].0, "{dots:?}");
+            assert!(dots[0].1 < dots[1].1 && dots[1].1 < dots[2].1, "{dots:?}");
+            // heights proportional to the values, from a zero baseline
+            let zero = doc
+                .descendants()
+                .find(|n| {
+                    n.attribute("class").is_none()
+                        && n.has_tag_name("text")
+                        && n.text().is_some_and(|t| t.trim() == "0")
+                })
+                .is_some();
+            assert!(zero, "the value axis starts at 0");
+            assert!(svg.contains("\nago 2021\n"), "month ticks: {svg}");
+        }
     }
 }

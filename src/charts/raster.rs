@@ -16,7 +16,7 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform,
 };
 
-use super::bars::{fonts, FastMap};
+use super::text::{fonts, FastMap};
 
 /// A glyph's drawn pixels, relative to where plotters places it: (x, y, coverage).
 type Coverage = Vec<(i32, i32, f32)>;
@@ -105,14 +105,14 @@ impl<B: GlyphTarget> DrawingBackend for CachedText<B> {
         }
         // Charts never rotate text; keep the code to the case that is used.
         debug_assert!(matches!(style.transform(), FontTransform::None));
-        let bold = super::is_bold(style.style(), style.family());
+        let bold = super::text::is_bold(style.style(), style.family());
         let size = style.size();
         let Some(fonts) = fonts() else {
             return Ok(());
         };
         let font = fonts[usize::from(bold)].as_scaled(size as f32);
         // The layout box plotters computes (`estimate_layout`): the advance width and size/1.24.
-        let width = || super::bars::measure_with(text, size, bold);
+        let width = || super::text::measure_with(text, size, bold);
         let height = (size / 1.24) as i32;
         let dx = match style.anchor().h_pos {
             HPos::Left => 0, // most text: no need to measure it
@@ -189,7 +189,7 @@ mod tests {
     const AT: (i32, i32) = (200, 30);
 
     fn canvas(draw: impl FnOnce(BitMapBackend)) -> Vec<u8> {
-        super::super::register_fonts();
+        super::super::text::register_fonts();
         let (w, h) = (420u32, 60u32);
         let mut pixels = vec![255u8; (w * h * 3) as usize];
         draw(BitMapBackend::with_buffer(&mut pixels, (w, h)));
@@ -197,8 +197,8 @@ mod tests {
     }
 
     fn style(anchor: Pos) -> TextStyle<'static> {
-        TextStyle::from((super::super::FONT, SIZE).into_font())
-            .color(&super::super::TEXT)
+        TextStyle::from((super::super::text::FONT, SIZE).into_font())
+            .color(&super::super::palette::TEXT)
             .pos(anchor)
     }
 
@@ -207,7 +207,7 @@ mod tests {
     fn exact(anchor: Pos) -> Vec<u8> {
         canvas(|mut backend| {
             let font = fonts().unwrap()[0].as_scaled(SIZE as f32);
-            let width = super::super::bars::measure_with(TEXT, SIZE, false);
+            let width = super::super::text::measure_with(TEXT, SIZE, false);
             let height = (SIZE / 1.24) as i32;
             let dx = match anchor.h_pos {
                 HPos::Left => 0,

@@ -52,6 +52,24 @@ pub struct MetricSpec {
     /// taking part, which do not accumulate day by day).
     #[serde(default = "yes")]
     pub per_day: bool,
+    /// The indicator's colour in every chart (default: its group's).
+    #[serde(default)]
+    pub colour: Option<S<Colour>>,
+}
+
+/// A chart colour, from the Okabe–Ito palette (distinguishable with every common colour-vision
+/// deficiency), plus a neutral grey.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Colour {
+    Blue,
+    SkyBlue,
+    Vermillion,
+    BluishGreen,
+    ReddishPurple,
+    Orange,
+    Yellow,
+    Grey,
 }
 
 #[derive(

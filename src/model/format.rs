@@ -60,9 +60,61 @@ pub fn abbreviated(x: f64) -> String {
     format!("{s}{suffix}")
 }
 
+/// A unit for a count of one: "unidades" -> "unidad", "detecciones" -> "detección",
+/// "cirugías" -> "cirugía". The catalogue writes units in the plural; Spanish plurals are
+/// regular enough to undo (tested on every unit of the bundled catalogue).
+pub fn singular(unit: &str) -> String {
+    if let Some(stem) = unit.strip_suffix("iones") {
+        return format!("{stem}ión");
+    }
+    if let Some(stem) = unit.strip_suffix("ces") {
+        return format!("{stem}z");
+    }
+    if let Some(stem) = unit.strip_suffix("es") {
+        if stem.ends_with(['d', 'l', 'r', 'n', 'j', 'y']) {
+            return stem.to_string();
+        }
+    }
+    unit.strip_suffix('s').unwrap_or(unit).to_string()
+}
+
+/// "1 unidad", "4 unidades", "71.2 %": a value's unit as its number needs it.
+pub fn unit_for(value: Number, unit: &str) -> String {
+    if value == Number::int(1) {
+        singular(unit)
+    } else {
+        unit.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_in_the_singular() {
+        for (many, one) in [
+            ("consultas", "consulta"),
+            ("cirugías", "cirugía"),
+            ("trasplantes", "trasplante"),
+            ("detecciones", "detección"),
+            ("mastografías", "mastografía"),
+            ("acciones", "acción"),
+            ("jornadas", "jornada"),
+            ("oficinas", "oficina"),
+            ("unidades", "unidad"),
+            ("personas", "persona"),
+            ("servicios", "servicio"),
+            ("camas", "cama"),
+            ("derechohabientes", "derechohabiente"),
+            ("hospitales", "hospital"),
+            ("%", "%"),
+        ] {
+            assert_eq!(singular(many), one);
+        }
+        assert_eq!(unit_for(Number::int(1), "unidades"), "unidad");
+        assert_eq!(unit_for(Number::int(4), "unidades"), "unidades");
+    }
 
     #[test]
     fn groups_thousands_like_es_mx() {

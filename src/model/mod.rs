@@ -5,7 +5,7 @@
 pub mod date;
 pub mod format;
 
-pub use crate::load::schema::{Group, Number, PlaceKind, Qualifier, ReportKind};
+pub use crate::load::schema::{Colour, Group, Number, PlaceKind, Qualifier, ReportKind};
 pub use date::Date;
 
 #[derive(Debug, Clone)]
@@ -31,6 +31,23 @@ pub struct Metric {
     pub children: Vec<usize>,
     pub decimals: u8,
     pub per_day: bool,
+    /// Its colour in every chart of the site.
+    pub colour: Colour,
+}
+
+impl Group {
+    /// The colour of a group's indicators unless `metrics.yaml` gives one: consultations blue,
+    /// surgeries vermillion, transplants green, screenings purple, rehabilitation orange.
+    pub fn colour(self) -> Colour {
+        match self {
+            Group::Consultations => Colour::Blue,
+            Group::Surgeries => Colour::Vermillion,
+            Group::Transplants => Colour::BluishGreen,
+            Group::Screenings => Colour::ReddishPurple,
+            Group::Rehabilitation => Colour::Orange,
+            Group::Capacity | Group::Other => Colour::Grey,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

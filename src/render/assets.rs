@@ -1,5 +1,6 @@
-//! The static files (stylesheet, favicon): compiled-in defaults, a project's `static/`
-//! overriding them by name, each written under a content-hashed name for templates to link.
+//! The static files (stylesheet, favicon, the chart scripts and the chart font for PNGs made in
+//! the browser): compiled-in defaults, a project's `static/` overriding them by name, each
+//! written under a content-hashed name for templates to link.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,6 +13,11 @@ use crate::diagnostics::Diagnostic;
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+    ("graficas.js", include_bytes!("../../static/graficas.js")),
+    ("insertar.js", include_bytes!("../../static/insertar.js")),
+    // The fonts the charts are drawn with, embedded into a chart's SVG when it becomes a PNG.
+    ("DejaVuSans.ttf", crate::charts::text::FONT_REGULAR),
+    ("DejaVuSans-Bold.ttf", crate::charts::text::FONT_BOLD),
 ];
 
 pub(super) fn static_files(r: &mut Renderer, root: &Path) {

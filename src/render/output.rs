@@ -1,12 +1,11 @@
-//! What rendering produces: finished files, and the files still to be made (PNGs and data
-//! downloads) with how to make them. `write` and `serve` use these types too.
+//! What rendering produces: finished files, and the files still to be made (social cards and
+//! data downloads) with how to make them. `write` and `serve` use these types too.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use super::data;
 use crate::charts::card::{self, Card};
-use crate::charts::BarChart;
 use crate::diagnostics::Diagnostic;
 use crate::model::ObsRef;
 
@@ -18,8 +17,9 @@ pub struct OutputFile {
     pub bytes: Arc<[u8]>,
 }
 
-/// A file still to be made: PNGs (rasterising is most of a build's work) and the data
-/// downloads (megabytes that a preview rarely fetches). `render` only says what to make;
+/// A file still to be made: social cards (rasterising is most of a build's work) and the data
+/// downloads (megabytes that a preview rarely fetches). Chart PNGs are made by the reader's
+/// browser, not here. `render` only says what to make;
 /// `build` makes them all in parallel, `serve` makes one when it is requested, and `check`
 /// draws no PNG.
 #[derive(Debug, Clone)]
@@ -30,10 +30,8 @@ pub struct Deferred {
 
 #[derive(Debug, Clone)]
 pub enum Image {
-    /// A chart's PNG download (the page layout at twice the size).
-    Chart(BarChart),
     /// A 1200×630 social card.
-    Card(Card),
+    Card(Box<Card>),
     /// A CSV or JSON download of these figures.
     Data {
         encoded: Arc<data::Encoded>,
@@ -47,7 +45,6 @@ impl Deferred {
     /// it is unchanged. `None` for data files, which are quicker to make than to compare.
     pub fn content_key(&self) -> Option<u64> {
         match &self.image {
-            Image::Chart(c) => Some(c.fingerprint()),
             Image::Card(c) => Some(c.fingerprint()),
             Image::Data { .. } => None,
         }
@@ -55,7 +52,6 @@ impl Deferred {
 
     pub fn draw(&self) -> Result<OutputFile, Diagnostic> {
         let bytes = match &self.image {
-            Image::Chart(c) => crate::charts::png(c),
             Image::Card(c) => card::png(c),
             Image::Data {
                 encoded,

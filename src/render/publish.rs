@@ -29,6 +29,29 @@ pub fn sitemap(base: &str, pages: &[(String, Option<Date>)]) -> String {
     xml
 }
 
+/// `https://example.github.io/repo/` -> `https://example.github.io`.
+pub fn origin(base: &str) -> String {
+    match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or(rest);
+            format!("{scheme}://{host}")
+        }
+        None => base.trim_end_matches('/').to_string(),
+    }
+}
+
+/// `https://example.github.io/repo/` -> `/repo/`: the site's path on its server.
+pub fn base_path(base: &str) -> String {
+    let path = base
+        .split_once("://")
+        .map_or(base, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
 pub fn robots(base: &str) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
 }
@@ -206,6 +229,18 @@ mod tests {
         );
         assert!(hashed_name("img/logo.svg", b"x").starts_with("img/logo."));
         assert!(hashed_name("img/logo.svg", b"x").ends_with(".svg"));
+    }
+
+    #[test]
+    fn origins_and_paths_of_the_base_url() {
+        let base = "https://example.github.io/repo/";
+        assert_eq!(origin(base), "https://example.github.io");
+        assert_eq!(base_path(base), "/repo/");
+        assert_eq!(base_path("https://cifras.example.org/"), "/");
+        assert_eq!(
+            origin("http://127.0.0.1:1111/cifras/"),
+            "http://127.0.0.1:1111"
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ struct SiteView<'a> {
     author: &'a str,
     license: &'a str,
     links: Vec<Link>,
+    /// `https://example.github.io`: the only origin an embed snippet accepts resize messages
+    /// from.
+    origin: String,
 }
 
 /// What one part of the site produced: merged into the whole, and kept by `serve`'s memo.
@@ -143,6 +146,7 @@ impl<'a> Renderer<'a> {
                         href: h.clone(),
                     })
                     .collect(),
+                origin: publish::origin(&c.base_url),
             },
             assets: BTreeMap::new(),
             updated: publish::last_updated(site).map(|d| d.long_es()),
@@ -221,9 +225,10 @@ impl<'a> Renderer<'a> {
         };
         let base = &self.site.config.base_url;
         // Relative links work under any sub-path; the 404 page is served at arbitrary depths,
-        // so it links absolutely.
+        // so it links from the server's root ("/repo/"), which also works in a local preview
+        // where the public host is out of reach.
         let root = if path == "404.html" {
-            base.clone()
+            publish::base_path(base)
         } else {
             match path.matches('/').count() {
                 0 => "./".to_string(),
@@ -313,6 +318,7 @@ impl<'a> Renderer<'a> {
         let render = || {
             let mut ctx = context();
             ctx.insert("root", root);
+            ctx.insert("site", &self.site_view);
             self.tera.render(template, &ctx).map(Arc::<str>::from)
         };
         let rendered = match self.memo {
@@ -349,7 +355,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn card(&mut self, path: &str, card: Card) {
         self.made.deferred.push(Deferred {
             path: path.to_string(),
-            image: Image::Card(card),
+            image: Image::Card(Box::new(card)),
         });
     }
 }

@@ -16,10 +16,13 @@ pub struct Link {
 #[derive(Serialize)]
 pub struct FigureView {
     pub metric: Link,
+    /// "6,552,794", "más de 177,000", "71.2 %".
     pub value: String,
     /// The sentence in the bulletin text that states it (relative to the site root).
     pub source: Option<String>,
     pub per_day: Option<String>,
+    /// The unit as the value needs it ("1 unidad", "4 unidades"); empty for a share, whose
+    /// value carries its "%".
     pub unit: String,
     pub note: Option<String>,
     pub conflict: Option<ConflictView>,
@@ -181,17 +184,28 @@ pub fn report_view(site: &Site, bi: usize, ri: usize, charts: Vec<ChartView>) ->
 /// One figure as pages show it: value, source sentence link, per-day rate, notes.
 pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figure) -> FigureView {
     let m = &site.metrics[f.metric];
+    let (value, unit) = match m.unit.as_str() {
+        // a non-breaking space: "71.2 %" never splits across lines
+        "%" => (
+            format!("{}\u{a0}%", value_text(f.value, f.qualifier)),
+            String::new(),
+        ),
+        unit => (
+            value_text(f.value, f.qualifier),
+            format::unit_for(f.value, unit),
+        ),
+    };
     FigureView {
         metric: Link {
             text: m.label.clone(),
             href: metric_href(site, f.metric),
         },
-        value: value_text(f.value, f.qualifier),
+        value,
         source: f
             .source
             .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
         per_day: per_day_text(f, r).filter(|_| m.per_day),
-        unit: m.unit.clone(),
+        unit,
         note: f.note.clone(),
         conflict: f.conflict.as_ref().map(|c| ConflictView {
             other_values: c
@@ -211,4 +225,65 @@ fn per_day_text(f: &crate::model::Figure, r: &Report) -> Option<String> {
     }
     let days = r.period.days()?;
     (days > 1).then(|| format::rate(f.value.as_f64() / days as f64))
+}
+
+/// A figure with its when, where and source: the home page's headlines, an indicator's latest
+/// figure.
+#[derive(Serialize)]
+pub struct FigureInContext {
+    #[serde(flatten)]
+    pub figure: FigureView,
+    pub kind: &'static str,
+    pub period: String,
+    pub days: Option<i64>,
+    pub year_note: Option<&'static str>,
+    pub scope: Vec<Link>,
+    /// "Nacional", "9 lugares".
+    pub scope_short: String,
+    pub bulletin: Link,
+    pub report_anchor: String,
+}
+
+pub fn figure_in_context(site: &Site, o: crate::model::ObsRef) -> FigureInContext {
+    let b = &site.bulletins[o.bulletin];
+    let r = site.report(o);
+    FigureInContext {
+        figure: figure_view(site, b, r, site.figure(o)),
+        kind: kind_label(r.kind),
+        period: r.period.long_es(),
+        days: r.period.days(),
+        year_note: (!r.period.year_stated()).then_some(YEAR_NOTE),
+        scope: r.scope.iter().map(|&p| place_link(site, p)).collect(),
+        scope_short: match r.scope[..] {
+            [one] => site.places[one].name.clone(),
+            _ => format!("{} lugares", r.scope.len()),
+        },
+        bulletin: bulletin_link(b),
+        report_anchor: r.id.clone(),
+    }
+}
+
+/// What a bulletin says first: its figures in report order, a total standing for its parts
+/// (the parts are on its page), at most `max`.
+pub fn headline_figures(site: &Site, bi: usize, max: usize) -> Vec<crate::model::ObsRef> {
+    let b = &site.bulletins[bi];
+    let mut out = Vec::new();
+    for (ri, r) in b.reports.iter().enumerate() {
+        if r.kind == ReportKind::Target {
+            continue;
+        }
+        for (fi, f) in r.figures.iter().enumerate() {
+            let parent_given = site.metrics[f.metric]
+                .parent
+                .is_some_and(|p| r.figures.iter().any(|g| g.metric == p));
+            if !parent_given && out.len() < max {
+                out.push(crate::model::ObsRef {
+                    bulletin: bi,
+                    report: ri,
+                    figure: fi,
+                });
+            }
+        }
+    }
+    out
 }

@@ -250,6 +250,10 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
             children: Vec::new(),
             decimals: m.decimals.as_ref().map_or(0, |d| d.value),
             per_day: m.per_day,
+            colour: m
+                .colour
+                .as_ref()
+                .map_or_else(|| m.group.value.colour(), |c| c.value),
         })
         .collect();
     for (i, m) in specs.iter().enumerate() {

@@ -14,7 +14,7 @@ const SHOTS = process.env.SHOTS_DIR;
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
   '.png': 'image/png', '.csv': 'text/csv; charset=utf-8', '.json': 'application/json',
-  '.xml': 'application/xml',
+  '.xml': 'application/xml', '.js': 'text/javascript', '.ttf': 'font/ttf',
 };
 
 let server, base, browser;
@@ -82,7 +82,8 @@ const PAGES = {
   home: '',
   embed: 'graficas/indicador-cirugias-jornadas/',
   bulletin: 'boletines/imss-jornadas-recuperacion-servicios/',
-  indicator: 'indicadores/trasplantes-rinon/',
+  indicator: 'indicadores/cirugias/',
+  indicatorWithoutCharts: 'indicadores/trasplantes-rinon/',
   place: 'lugares/jalisco/',
   data: 'datos/',
   methodology: 'metodologia/',
@@ -107,19 +108,30 @@ for (const [kind, rel] of Object.entries(PAGES)) {
 test('journey: home, a bulletin and its charts, an indicator and its CSV', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const { page, problems } = await open(context, base);
+  // The home page leads with the latest bulletin, then the comparisons, then the list.
+  const order = await page.evaluate(() => ['#reciente', '#comparaciones', '#boletines']
+    .map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? -1));
+  assert.ok(order[0] > 0 && order[0] < order[1] && order[1] < order[2], `home order ${order}`);
+  assert.match(await page.locator('.latest').textContent(), /154\/2022/);
+  // Chart tables are collapsed: the list of bulletins is near the top.
+  assert.equal(await page.locator('details[open]').count(), 0);
   await page.getByRole('link', { name: /Con Jornadas de Recuperación de Servicios/ }).first().click();
   await page.waitForURL(/boletines\/imss-jornadas-recuperacion-servicios\/$/);
 
   // Every chart is visible, has a size, and states the numbers of its table.
-  const figures = page.locator('figure.chart-figure');
+  const figures = page.locator('figure.chart-card');
   const count = await figures.count();
   assert.ok(count >= 4, `charts on the bulletin page: ${count}`);
   for (let i = 0; i < count; i++) {
     const fig = figures.nth(i);
-    const box = await fig.locator('svg.chart-wide').boundingBox();
+    // side by side on a wide screen, each chart shows its phone layout, at least 300 px wide
+    const shown = fig.locator('svg.chart:visible');
+    assert.equal(await shown.count(), 1, `chart ${i}: one layout shown`);
+    const box = await shown.boundingBox();
     assert.ok(box && box.width > 300 && box.height > 100, `chart ${i} size ${JSON.stringify(box)}`);
-    const svgText = await fig.locator('svg.chart-wide').textContent();
+    const svgText = await shown.textContent();
     const values = await fig.locator('table td.num').allTextContents();
+    assert.equal(await fig.locator('details.chart-table').getAttribute('open'), null, 'tables start collapsed');
     assert.ok(values.length > 0);
     for (const v of values) {
       const number = v.split(' (')[0].trim();
@@ -144,13 +156,15 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
   assert.match(csv[0], /^bulletin,/);
   assert.match(csv[1], /transplants\.kidney,Trasplantes de riñón,442,/);
 
-  // Its chart's embed page: the chart alone, visible, linking back to the indicator.
-  const embedHref = await page.locator('.chart-downloads a', { hasText: 'página para insertar' }).first().getAttribute('href');
+  // Surgeries: its jornadas compared, and that chart's embed page, linking back.
+  await page.goto(base + PAGES.indicator);
+  const embedHref = await page.locator('#grafica-indicador-cirugias-jornadas a', { hasText: 'Ver la gráfica sola' }).getAttribute('href');
   const embed = await open(context, new URL(embedHref, page.url()).href);
   const svg = embed.page.locator('svg.chart-wide');
   const box = await svg.boundingBox();
   assert.ok(box && box.width > 300 && box.height > 80, `embedded chart size ${JSON.stringify(box)}`);
   assert.equal(await embed.page.locator('nav').count(), 0);
+  assert.equal(await embed.page.locator('a[target="_top"]', { hasText: 'Ver en' }).getAttribute('href'), '../../indicadores/cirugias/');
   assert.deepEqual(embed.problems, []);
   assert.deepEqual(problems, []);
 
@@ -165,7 +179,7 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
   }
   for (const width of [360, 1280]) {
     const dark = await browser.newContext({ colorScheme: 'dark', viewport: { width, height: 900 } });
-    for (const kind of ['home', 'indicator']) {
+    for (const kind of ['home', 'bulletin', 'indicator', 'place', 'embed']) {
       const shot = await dark.newPage();
       await shot.goto(base + PAGES[kind]);
       await shot.screenshot({ path: path.join(SHOTS, `${kind}-${width}-oscuro.png`), fullPage: true });
@@ -176,15 +190,85 @@ test('journey: home, a bulletin and its charts, an indicator and its CSV', async
   await context.close();
 });
 
-test('at 360 px the phone layout of each chart is shown, with no horizontal scroll', async () => {
+/** Every HTML page of the built site, as a path under the site root. */
+function allPages() {
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.html')) {
+        const rel = path.relative(SITE, full).split(path.sep).join('/');
+        out.push(rel === 'index.html' ? '' : rel.replace(/index\.html$/, ''));
+      }
+    }
+  };
+  walk(SITE);
+  return out.sort();
+}
+
+test('at 320 and 360 px no page of the site scrolls sideways, and charts use their phone layout', async () => {
+  const pages = allPages();
+  assert.ok(pages.length > 60, `pages found: ${pages.length}`);
+  const wide = [];
+  for (const width of [320, 360]) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    for (const rel of pages) {
+      await page.goto(base + rel);
+      // open every table and note, as a reader would: nothing inside may widen the page either
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scroll > width) wide.push(`${rel || '(home)'} at ${width}px: ${scroll}px`);
+    }
+    const narrow = page.locator('svg.chart-narrow').first();
+    await page.goto(base + PAGES.indicator);
+    const box = await narrow.boundingBox();
+    assert.ok(box && box.width > 250 && box.width <= width, `narrow chart ${JSON.stringify(box)}`);
+    assert.equal(await page.locator('svg.chart-wide').first().isVisible(), false);
+    await context.close();
+  }
+  assert.deepEqual(wide, [], `pages wider than the screen:\n${wide.join('\n')}`);
+});
+
+test('the embed snippet resizes its frame to the chart, which reports its height', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
   const { page, problems } = await open(context, base + PAGES.indicator);
-  const narrow = page.locator('svg.chart-narrow').first();
-  const box = await narrow.boundingBox();
-  assert.ok(box && box.width > 250 && box.width <= 360, `narrow chart ${JSON.stringify(box)}`);
-  assert.equal(await page.locator('svg.chart-wide').first().isVisible(), false);
-  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scroll <= 360, `page scrolls sideways: ${scroll}px`);
+  const snippet = await page.locator('#grafica-indicador-cirugias-jornadas .chart-embed code').textContent();
+  assert.match(snippet, /^<iframe src="https:\/\/example\.github\.io\/repo\/graficas\/indicador-cirugias-jornadas\/"/);
+  const fallback = Number(snippet.match(/height="(\d+)"/)[1]);
+  // A newsroom's page at another origin, with the snippet pasted in.
+  await page.setContent(`<!DOCTYPE html><html><body style="margin:0"><h1>Nota</h1>${snippet}<p>Fin</p></body></html>`);
+  const frame = page.locator('iframe');
+  await page.waitForFunction(() => document.querySelector('iframe').style.height !== '');
+  const height = await frame.evaluate((f) => f.getBoundingClientRect().height);
+  const inner = await page.frames()[1].evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+  assert.ok(Math.abs(height - inner) <= 1, `frame ${height}px, content ${inner}px`);
+  assert.ok(inner > 200, `content ${inner}px`);
+  // without script the frame keeps a height that shows the whole chart at phone width
+  assert.ok(fallback >= inner, `fallback ${fallback}px < content ${inner}px`);
+  // opening the chart's table grows the frame with it
+  await page.frames()[1].evaluate(() => { document.querySelector('details.chart-table').open = true; });
+  await page.waitForFunction((h) => parseFloat(document.querySelector('iframe').style.height) > h, height);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a chart PNG is made in the browser from its SVG, at twice its size', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await open(context, base + PAGES.indicator);
+  const figure = page.locator('#grafica-indicador-cirugias-jornadas');
+  const viewBox = (await figure.locator('svg.chart-wide').getAttribute('viewBox')).split(' ').map(Number);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    figure.getByRole('button', { name: 'PNG' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'indicador-cirugias-jornadas.png');
+  const png = fs.readFileSync(await download.path());
+  assert.equal(png.subarray(0, 8).toString('binary'), '\x89PNG\r\n\x1a\n');
+  assert.equal(png.readUInt32BE(16), viewBox[2] * 2);
+  assert.equal(png.readUInt32BE(20), viewBox[3] * 2);
+  assert.ok(png.length > 10000, `PNG of ${png.length} bytes`);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -192,10 +276,13 @@ test('at 360 px the phone layout of each chart is shown, with no horizontal scro
 test('with JavaScript off, charts and their tables are all there', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const { page, problems } = await open(context, base + PAGES.bulletin);
-  const charts = await page.locator('figure.chart-figure svg.chart-wide[role="img"]').count();
-  const tables = await page.locator('figure.chart-figure table').count();
+  const charts = await page.locator('figure.chart-card svg.chart-wide[role="img"]').count();
+  const tables = await page.locator('figure.chart-card table').count();
   assert.ok(charts >= 4);
   assert.equal(tables, charts);
+  // the PNG needs script: its button stays hidden, the SVG and CSV links remain
+  assert.equal(await page.locator('button.chart-png:visible').count(), 0);
+  assert.equal(await page.locator('figure.chart-card a[download]', { hasText: 'SVG' }).count(), charts);
   assert.deepEqual(problems, []);
   await context.close();
 });

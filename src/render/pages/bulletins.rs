@@ -51,7 +51,6 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         ctx.insert("bulletin", &bulletin_summary(b));
         ctx.insert("date_note", &b.date_note);
         ctx.insert("publisher", &b.publisher);
-        ctx.insert("seed", &b.seed);
         ctx.insert("url", &b.url);
         ctx.insert("tags", &b.tags);
         ctx.insert("notes", &b.notes);

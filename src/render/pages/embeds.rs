@@ -1,5 +1,5 @@
-//! Every chart's own files: the SVG, the PNG (deferred), the numbers as CSV and a minimal page
-//! to embed. Rendered after the sections, from the charts they registered.
+//! Every chart's own files: the SVG, the numbers as CSV and a minimal page to embed (the PNG is
+//! made in the reader's browser). Rendered after the sections, from the charts they registered.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -9,9 +9,9 @@ use tera::Context;
 
 use crate::render::charts::{self, ChartView};
 use crate::render::renderer::{Meta, Renderer};
-use crate::render::{Deferred, Image, OutputFile};
+use crate::render::OutputFile;
 
-/// For every chart: the SVG, a PNG, the numbers as CSV, and a minimal page to embed.
+/// For every chart: the SVG, the numbers as CSV, and a minimal page to embed.
 pub(in crate::render) fn render(r: &mut Renderer) {
     let charts: Vec<(ChartView, String)> =
         std::mem::take(&mut r.made.charts).into_values().collect();
@@ -26,11 +26,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             path: f.svg.clone(),
             bytes: Arc::<[u8]>::from(chart.svg.clone()),
         });
-        r.made.deferred.push(Deferred {
-            path: f.png.clone(),
-            image: Image::Chart(chart.spec.clone()),
-        });
-        r.file(f.csv.clone(), charts::csv(&chart.spec));
+        r.file(f.csv.clone(), charts::csv(chart));
         let mut ctx = Context::new();
         ctx.insert("chart", chart);
         ctx.insert("page", page);

@@ -1,84 +1,67 @@
-//! The home page: the headline figures, the home charts and the latest bulletins; and the
+//! The home page: what the latest bulletin says (its headline figures with period, place, year
+//! flag and source sentence), then the jornadas compared, then the latest bulletins; and the
 //! site-wide social card, made from the same headline figures.
 
 use serde::Serialize;
 use tera::Context;
 
 use crate::charts::card::{Body, Card};
-use crate::render::charts;
 use crate::render::renderer::{Meta, Renderer, SITE_CARD};
 use crate::render::views::{
-    bulletin_link, bulletin_summary, kind_label, metric_href, value_text, BulletinSummary, Link,
+    bulletin_summary, figure_in_context, headline_figures, BulletinSummary, FigureInContext,
 };
 
 /// How many of the latest bulletins the home page lists (all are under `boletines/`).
 const HOME_LATEST: usize = 12;
+/// How many of the latest bulletin's figures lead the page.
+const HEADLINES: usize = 4;
 
-/// One of the home page's headline figures.
+/// The latest bulletin and what it says first.
 #[derive(Serialize)]
-struct Headline {
-    label: String,
-    value: String,
-    period: String,
-    scope: String,
-    kind: &'static str,
-    metric_href: String,
-    bulletin: Link,
-    conflict: Option<String>,
+struct Latest {
+    bulletin: BulletinSummary,
+    headlines: Vec<FigureInContext>,
+    /// How many of its figures are not among the headlines.
+    more: usize,
 }
 
 /// The home page and the site-wide social card.
 pub(in crate::render) fn render(r: &mut Renderer) {
     let site = r.site;
-    // Headline: for each main indicator, the largest figure reported (the cumulative balance).
-    let headline_ids = [
-        "consultations.specialty",
-        "consultations.family_medicine",
-        "surgeries",
-        "transplants",
-    ];
-    let headlines: Vec<Headline> = headline_ids
-        .iter()
-        .filter_map(|id| site.metric_index(id))
-        .filter_map(|m| {
-            let o = *site.by_metric[m]
-                .iter()
-                .max_by_key(|o| site.figure(**o).value)?;
-            let rep = site.report(o);
-            let f = site.figure(o);
-            let b = &site.bulletins[o.bulletin];
-            Some(Headline {
-                label: site.metrics[m].label.clone(),
-                value: value_text(f.value, f.qualifier),
-                period: rep.period.long_es(),
-                scope: site.scope_names(&rep.scope),
-                kind: kind_label(rep.kind),
-                metric_href: metric_href(site, m),
-                bulletin: bulletin_link(b),
-                conflict: charts::figure_bar(String::new(), f, &rep.period).footnote,
-            })
-        })
-        .collect();
-
+    let latest = site.bulletins.first().map(|b| {
+        let headlines: Vec<FigureInContext> = headline_figures(site, 0, HEADLINES)
+            .into_iter()
+            .map(|o| figure_in_context(site, o))
+            .collect();
+        let bulletin = bulletin_summary(b);
+        Latest {
+            more: bulletin.figures.saturating_sub(headlines.len()),
+            bulletin,
+            headlines,
+        }
+    });
+    // The comparisons belong to the pages that own them (the surgeries chart is its
+    // indicator's), so only the home's own chart is registered from here.
     let charts = r.charts_drawn.home.clone();
-    for c in &charts {
+    for c in charts.iter().filter(|c| c.id.starts_with("inicio-")) {
         r.register(c, "");
     }
-    let latest: Vec<BulletinSummary> = site
+    let listed: Vec<BulletinSummary> = site
         .bulletins
         .iter()
         .take(HOME_LATEST)
         .map(bulletin_summary)
         .collect();
     let mut ctx = Context::new();
-    ctx.insert("headlines", &headlines);
+    ctx.insert("latest", &latest);
     ctx.insert("charts", &charts);
-    ctx.insert("bulletins", &latest);
+    ctx.insert("bulletins", &listed);
     ctx.insert("bulletin_count", &site.bulletins.len());
     ctx.insert("figure_count", &site.all_observations().count());
-    let numbers: Vec<(String, String)> = headlines
+    let numbers: Vec<(String, String)> = latest
         .iter()
-        .map(|h| (h.value.clone(), h.label.clone()))
+        .flat_map(|l| l.headlines.iter())
+        .map(|h| (h.figure.value.clone(), h.figure.metric.text.clone()))
         .collect();
     r.card(
         SITE_CARD,

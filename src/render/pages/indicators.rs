@@ -8,12 +8,11 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::charts::card::{Body, Card};
+use crate::model::ReportKind;
 use crate::model::{Group, ObsRef, Site};
 use crate::render::publish;
 use crate::render::renderer::{Meta, Renderer, LISTED};
-use crate::render::views::{
-    bulletin_link, figure_view, kind_label, metric_href, metric_link, place_link, Link, YEAR_NOTE,
-};
+use crate::render::views::{figure_in_context, metric_href, metric_link, FigureInContext, Link};
 
 /// An indicator in the catalogue (`depth` 1 for a part of another).
 #[derive(Serialize)]
@@ -22,23 +21,6 @@ struct MetricItem {
     group: &'static str,
     count: usize,
     depth: usize,
-}
-
-/// One of the latest observations an indicator's page lists.
-#[derive(Serialize)]
-struct Observation {
-    value: String,
-    source: Option<String>,
-    per_day: Option<String>,
-    period: String,
-    days: Option<i64>,
-    year_note: Option<&'static str>,
-    kind: &'static str,
-    scope: Vec<Link>,
-    bulletin: Link,
-    report_anchor: String,
-    note: Option<String>,
-    conflict: Option<String>,
 }
 
 /// The catalogue of indicators, a page for each, and their downloads.
@@ -100,32 +82,18 @@ pub(in crate::render) fn render(r: &mut Renderer) {
     };
     r.par_each(&site.metrics, key, |r, i, m| {
         let all = &site.by_metric[i];
-        let observations: Vec<Observation> = shown(i)
+        // Newest first: the table starts with what a reader most likely came for.
+        let observations: Vec<FigureInContext> = shown(i)
             .iter()
-            .map(|&o| {
-                let b = &site.bulletins[o.bulletin];
-                let rep = site.report(o);
-                let f = site.figure(o);
-                let fv = figure_view(site, b, rep, f);
-                Observation {
-                    value: fv.value,
-                    source: fv.source,
-                    per_day: fv.per_day,
-                    period: rep.period.long_es(),
-                    days: rep.period.days(),
-                    year_note: (!rep.period.year_stated()).then_some(YEAR_NOTE),
-                    kind: kind_label(rep.kind),
-                    scope: rep.scope.iter().map(|&p| place_link(site, p)).collect(),
-                    bulletin: bulletin_link(b),
-                    report_anchor: rep.id.clone(),
-                    note: f.note.clone(),
-                    conflict: fv
-                        .conflict
-                        .as_ref()
-                        .map(|c| format!("El boletín también da {}. {}", c.other_values, c.note)),
-                }
-            })
+            .rev()
+            .map(|&o| figure_in_context(site, o))
             .collect();
+        // The latest result (a target is not one), highlighted above the charts.
+        let latest = all
+            .iter()
+            .rev()
+            .find(|o| site.report(**o).kind != ReportKind::Target)
+            .map(|&o| figure_in_context(site, o));
         let charts = &r.charts_drawn.metrics[i];
         for c in charts {
             r.register(c, &metric_href(site, i));
@@ -144,6 +112,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
                 .map(|&c| metric_link(site, c))
                 .collect::<Vec<_>>(),
         );
+        ctx.insert("latest", &latest);
         ctx.insert("observations", &observations);
         ctx.insert("observations_total", &all.len());
         ctx.insert("charts", charts);
@@ -151,11 +120,11 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         ctx.insert("json", &format!("datos/indicadores/{}.json", m.slug));
         let card_path = format!("tarjetas/indicadores/{}.png", m.slug);
         let body = match charts.first() {
-            Some(c) if c.spec.bars.len() > 1 => Body::Chart(c.spec.clone()),
+            Some(c) if c.spec.marks.len() > 1 => Body::Chart(c.spec.clone()),
             _ => Body::Numbers(
                 observations
                     .iter()
-                    .map(|o| (o.value.clone(), o.period.clone()))
+                    .map(|o| (o.figure.value.clone(), o.period.clone()))
                     .collect(),
             ),
         };
@@ -163,7 +132,10 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             &card_path,
             Card {
                 site: site.config.title.clone(),
-                kicker: format!("Indicador · {} cifras", all.len()),
+                kicker: match all.len() {
+                    1 => "Indicador · 1 cifra".to_string(),
+                    n => format!("Indicador · {n} cifras"),
+                },
                 title: m.label.clone(),
                 body,
             },

@@ -1,5 +1,6 @@
-//! The places (`lugares/`): their list, and a page for each with its latest reports and
-//! bulletins and its chart; and each place's CSV download.
+//! The places (`lugares/`): their list, and a page for each with its own figures (charted
+//! where two or more compare), apart from the joint totals it shares with other places, and the
+//! bulletins that mention it; and each place's CSV download.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -7,7 +8,8 @@ use std::hash::{Hash, Hasher};
 use serde::Serialize;
 use tera::Context;
 
-use crate::model::ObsRef;
+use crate::model::{ObsRef, Site};
+use crate::render::charts::own_reports;
 use crate::render::renderer::{Meta, Renderer, LISTED};
 use crate::render::views::{
     bulletin_summary, place_href, place_link, report_view, BulletinSummary, Link,
@@ -23,6 +25,26 @@ struct PlaceItem {
     kind: &'static str,
     reports: usize,
     bulletins: usize,
+}
+
+/// A report shared with other places, and how many places its figures cover together.
+#[derive(Serialize)]
+struct SharedReport {
+    places: usize,
+    html: String,
+}
+
+/// One report as place pages show it (templates/report.html), rendered on its own: a report
+/// appears on several place pages, and `serve` keeps it between rebuilds while it is unchanged.
+fn report_fragment(r: &mut Renderer, site: &Site, bi: usize, ri: usize) -> Option<String> {
+    let key = (site.bulletins[bi].fingerprint, ri);
+    r.fragment("report.html", "../../", key, || {
+        let mut view = report_view(site, bi, ri, Vec::new());
+        view.anchor = format!("informe-{}-{}", site.bulletins[bi].slug, view.id);
+        let mut ctx = Context::new();
+        ctx.insert("r", &view);
+        ctx
+    })
 }
 
 /// The list of places, a page for each, and their downloads.
@@ -75,26 +97,31 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         for &(b, _) in reports {
             site.bulletins[b].sort_date().hash(&mut h);
         }
-        r.charts_drawn.places[i]
-            .as_ref()
-            .map(|c| c.fingerprint)
-            .hash(&mut h);
+        for c in &r.charts_drawn.places[i] {
+            c.fingerprint.hash(&mut h);
+        }
         h.finish()
     };
     r.par_each(&site.places, key, |r, i, p| {
-        // Each report is rendered on its own (templates/report.html): a report appears on
-        // several place pages, and `serve` keeps it between rebuilds while it is unchanged.
-        let reports: Vec<String> = site.reports_by_place[i]
+        // Its own reports and those it shares with other places, each newest first.
+        let own_all = own_reports(site, i);
+        let shared_all: Vec<(usize, usize)> = site.reports_by_place[i]
+            .iter()
+            .copied()
+            .filter(|br| !own_all.contains(br))
+            .collect();
+        let own: Vec<String> = own_all
+            .iter()
+            .take(PLACE_REPORTS)
+            .filter_map(|&(bi, ri)| report_fragment(r, site, bi, ri))
+            .collect();
+        let shared: Vec<SharedReport> = shared_all
             .iter()
             .take(PLACE_REPORTS)
             .filter_map(|&(bi, ri)| {
-                let key = (site.bulletins[bi].fingerprint, ri);
-                r.fragment("report.html", "../../", key, || {
-                    let mut view = report_view(site, bi, ri, Vec::new());
-                    view.anchor = format!("informe-{}-{}", site.bulletins[bi].slug, view.id);
-                    let mut ctx = Context::new();
-                    ctx.insert("r", &view);
-                    ctx
+                Some(SharedReport {
+                    places: site.bulletins[bi].reports[ri].scope.len(),
+                    html: report_fragment(r, site, bi, ri)?,
                 })
             })
             .collect();
@@ -119,13 +146,15 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         ctx.insert("note", &p.note);
         ctx.insert("state", &p.state.map(|s| place_link(site, s)));
         ctx.insert("parts", &parts);
-        let chart = &r.charts_drawn.places[i];
-        if let Some(c) = chart {
+        let charts = &r.charts_drawn.places[i];
+        for c in charts {
             r.register(c, &place_href(site, i));
         }
-        ctx.insert("chart", chart);
-        ctx.insert("reports", &reports);
-        ctx.insert("reports_total", &site.reports_by_place[i].len());
+        ctx.insert("charts", charts);
+        ctx.insert("own", &own);
+        ctx.insert("own_total", &own_all.len());
+        ctx.insert("shared", &shared);
+        ctx.insert("shared_total", &shared_all.len());
         ctx.insert("bulletins", &bulletins);
         ctx.insert("bulletins_total", &site.bulletins_by_place[i].len());
         ctx.insert("csv", &format!("datos/lugares/{}.csv", p.id));
