@@ -429,6 +429,8 @@ fn content_type(path: &str) -> &'static str {
         Some("json") => "application/json",
         Some("xml") => "application/xml",
         Some("txt") => "text/plain; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("ttf") => "font/ttf",
         _ => "application/octet-stream",
     }
 }

@@ -1,6 +1,6 @@
 //! The charts of the bundled site: valid, accessible SVG; one mark per data point; marks that
 //! mean their numbers; the numbers in tables and downloads equal to the data; downloads and
-//! embed pages; snapshots of two charts
+//! embed pages; snapshots of three charts
 //! so an unintended change shows up in review (`UPDATE_SNAPSHOTS=1 cargo test` rewrites them).
 
 use std::collections::BTreeMap;
@@ -315,12 +315,13 @@ fn pages_offer_downloads_and_an_embed_snippet() {
 }
 
 #[test]
-fn snapshots_of_two_charts() {
+fn snapshots_of_three_charts() {
     let (_tmp, out) = build();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     for id in [
         "imss-jornadas-recuperacion-servicios-balance-1-abr-12-sep-trasplantes",
         "indicador-cirugias-jornadas",
+        "indicador-cirugias-jornadas-por-dia",
     ] {
         let svg = fs::read_to_string(out.join(format!("graficas/{id}.svg"))).unwrap();
         let snapshot = dir.join(format!("{id}.svg"));

@@ -186,16 +186,24 @@ fn every_link_works_when_served_under_the_sub_path() {
         fragments.len()
     );
 
-    // A miss under the sub-path gets the 404 page, whose links are absolute and work anywhere.
+    // A miss under the sub-path gets the 404 page, whose links start at the server's root
+    // ("/repo/…"), so they work at any depth, and reach the site's files.
     let (status, body) = get(port, "/repo/no/such/page/");
     assert_eq!(status, 404);
     let html = String::from_utf8(body).unwrap();
-    for link in attrs(&html, "href") {
-        assert!(
-            link.starts_with(BASE) || link.starts_with("http") || link.starts_with('#'),
-            "404 link {link}"
-        );
+    let mut local = 0;
+    for link in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
+        if link.starts_with("/repo/") {
+            assert_eq!(get(port, &link).0, 200, "404 link {link}");
+            local += 1;
+        } else {
+            assert!(
+                link.starts_with(BASE) || link.starts_with("http") || link.starts_with('#'),
+                "404 link {link}"
+            );
+        }
     }
+    assert!(local >= 8, "stylesheet, script and page links: {local}");
 }
 
 fn walk(dir: &Path) -> Vec<String> {

@@ -1,4 +1,4 @@
-//! Rebuilding into the same output: PNGs whose drawing is unchanged are taken from the previous
+//! Rebuilding into the same output: social cards (PNGs) whose drawing is unchanged are taken from the previous
 //! build instead of drawn again, and the result is byte for byte what a fresh build writes.
 
 mod common;
@@ -42,7 +42,8 @@ fn unchanged_pngs_are_reused_and_the_output_equals_a_fresh_build() {
     assert_eq!(first.reused, 0);
     let site = files(&out);
     let total = pngs(&site);
-    assert!(total > 50, "{total} PNGs");
+    // social cards: the site, each bulletin, each indicator (chart PNGs are made by browsers)
+    assert!(total > 30, "{total} PNGs");
 
     // Nothing changed: every PNG is reused, and the site is byte-identical.
     let second = cifras::build(&root, &out).unwrap();

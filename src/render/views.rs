@@ -69,7 +69,7 @@ pub fn kind_label(k: ReportKind) -> &'static str {
     match k {
         ReportKind::Cumulative => "Acumulado",
         ReportKind::Event => "Jornada o evento",
-        ReportKind::Stock => "Conteo sin periodo",
+        ReportKind::Stock => "Conteo",
         ReportKind::Target => "Meta o estimación",
     }
 }

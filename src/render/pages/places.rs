@@ -51,7 +51,7 @@ fn report_fragment(r: &mut Renderer, site: &Site, bi: usize, ri: usize) -> Optio
 pub(in crate::render) fn render(r: &mut Renderer) {
     let site = r.site;
     let kind_label = |k: crate::model::PlaceKind| match k {
-        crate::model::PlaceKind::National => "Nacional",
+        crate::model::PlaceKind::National => "Todo el país",
         crate::model::PlaceKind::State => "Entidad federativa",
         crate::model::PlaceKind::Office => "Oficina de Representación del IMSS",
         crate::model::PlaceKind::Unit => "Unidad médica",
@@ -142,6 +142,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             .collect();
         let mut ctx = Context::new();
         ctx.insert("name", &p.name);
+        ctx.insert("national", &(p.kind == crate::model::PlaceKind::National));
         ctx.insert("kind", kind_label(p.kind));
         ctx.insert("note", &p.note);
         ctx.insert("state", &p.state.map(|s| place_link(site, s)));

@@ -1,0 +1,199 @@
+//! An indicator's charts: its jornadas compared by value, their per-day rates over time, its
+//! balances and their rates, its counts.
+
+use super::marks::{
+    about, bars_chart, figure_mark, most_recent, of_kind, period_label, period_with_days, rated,
+    short_scope, sources_line, within_range, year_notes, CUMULATIVE_ABOUT, EVENTS_ABOUT,
+    PER_DAY_ABOUT, STOCK_ABOUT, YEAR_MARK,
+};
+use super::view::ChartView;
+use crate::charts::{Chart, Kind};
+use crate::model::{format, ObsRef, Period, ReportKind, Site};
+use crate::render::views::value_text;
+
+/// An indicator's charts, each comparing like with like: its jornadas by value, their per-day
+/// rates over time, its cumulative balances and their per-day rates, its counts. Targets are
+/// never drawn beside results. A set of fewer than two figures has nothing to compare: the
+/// page's table shows it.
+pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
+    let metric = &site.metrics[m];
+    let mut out = Vec::new();
+    let label = |o: ObsRef| {
+        let r = site.report(o);
+        format!(
+            "{} · {}",
+            period_with_days(&r.period),
+            short_scope(site, &r.scope)
+        )
+    };
+    let events = of_kind(site, m, &[ReportKind::Event]);
+    if events.len() >= 2 {
+        let mut obs = events.clone();
+        let note = most_recent(site, &mut obs);
+        // Compared by value: the largest first.
+        obs.sort_by(|a, b| {
+            site.figure(*b)
+                .value
+                .as_f64()
+                .total_cmp(&site.figure(*a).value.as_f64())
+        });
+        out.extend(bars_chart(
+            site,
+            &obs,
+            format!("indicador-{}-jornadas", metric.slug),
+            format!("{} en cada jornada", metric.label),
+            format!("Jornadas y eventos de pocos días, de mayor a menor. Entre paréntesis, los días de cada uno.{note}"),
+            EVENTS_ABOUT,
+            label,
+        ));
+    }
+    out.extend(per_day_chart(
+        site,
+        &events,
+        format!("indicador-{}-jornadas-por-dia", metric.slug),
+        format!("{} por día en cada jornada", metric.label),
+    ));
+    let balances = of_kind(site, m, &[ReportKind::Cumulative]);
+    if balances.len() >= 2 {
+        let mut obs = balances.clone();
+        let note = most_recent(site, &mut obs);
+        out.extend(bars_chart(
+            site,
+            &obs,
+            format!("indicador-{}-acumulados", metric.slug),
+            format!("{}: balances acumulados", metric.label),
+            format!("Totales de periodos largos, del más antiguo al más reciente.{note}"),
+            CUMULATIVE_ABOUT,
+            label,
+        ));
+    }
+    out.extend(per_day_chart(
+        site,
+        &balances,
+        format!("indicador-{}-acumulados-por-dia", metric.slug),
+        format!("{} por día en cada balance acumulado", metric.label),
+    ));
+    let mut counts = of_kind(site, m, &[ReportKind::Stock]);
+    if counts.len() >= 2 {
+        let note = most_recent(site, &mut counts);
+        out.extend(bars_chart(
+            site,
+            &counts,
+            format!("indicador-{}-conteos", metric.slug),
+            format!("{}: conteos", metric.label),
+            format!("Cuántos había a cada fecha, del conteo más antiguo al más reciente.{note}"),
+            STOCK_ABOUT,
+            |o| {
+                let r = site.report(o);
+                format!(
+                    "{} · {}",
+                    period_label(&r.period),
+                    short_scope(site, &r.scope)
+                )
+            },
+        ));
+    }
+    out
+}
+
+/// Value per day of each observation (all of one kind), on a real time axis, so a 3-day and a
+/// 7-day jornada compare honestly. Needs two or more.
+pub(super) fn per_day_chart(
+    site: &Site,
+    obs: &[ObsRef],
+    id: String,
+    title: String,
+) -> Vec<ChartView> {
+    let mut obs = rated(site, obs);
+    // A trend needs two periods: rates of one jornada (a place and its part) are the table's.
+    let first = obs.first().map(|o| site.report(*o).period);
+    if !obs.iter().any(|o| Some(site.report(*o).period) != first) {
+        return Vec::new();
+    }
+    let note = most_recent(site, &mut obs);
+    let spans: Vec<(crate::model::Date, crate::model::Date)> = obs
+        .iter()
+        .filter_map(|o| match site.report(*o).period {
+            Period::Range { start, end, .. } => Some((start, end)),
+            _ => None,
+        })
+        .collect();
+    let (Some(from), Some(to)) = (
+        spans.iter().map(|s| s.0).min(),
+        spans.iter().map(|s| s.1).max(),
+    ) else {
+        return Vec::new();
+    };
+    let scopes_differ = obs
+        .iter()
+        .any(|o| site.report(*o).scope != site.report(obs[0]).scope);
+    let marks = obs
+        .iter()
+        .map(|&o| {
+            let r = site.report(o);
+            let f = site.figure(o);
+            let days = r.period.days().unwrap_or(1);
+            let rate = f.value.as_f64() / days as f64;
+            let tag = if scopes_differ {
+                short_scope(site, &r.scope)
+            } else {
+                String::new()
+            };
+            let mut mark = figure_mark(site, tag, f, &r.period);
+            mark.value = rate;
+            let year = if r.period.year_stated() {
+                ""
+            } else {
+                YEAR_MARK
+            };
+            mark.value_label = format!("{}/día{year}", format::rate(rate));
+            mark
+        })
+        .collect::<Vec<_>>();
+    let scope = if scopes_differ {
+        String::new()
+    } else {
+        format!(" {}.", site.scope_names(&site.report(obs[0]).scope))
+    };
+    let chart = Chart {
+        id,
+        kind: Kind::Trend { from, to },
+        title,
+        subtitle: format!(
+            "Cifra dividida entre los días de su periodo; cada línea abarca esos días.{scope}{note}"
+        ),
+        source: sources_line(site, &obs),
+        marks,
+        notes: year_notes(site, &obs),
+    };
+    // The table states each rate with the figure and days it comes from.
+    let rows = obs
+        .iter()
+        .zip(&chart.marks)
+        .map(|(o, m)| {
+            let r = site.report(*o);
+            let f = site.figure(*o);
+            let value = match &m.footnote {
+                Some(n) => format!("{} ({n})", m.value_label),
+                None => m.value_label.clone(),
+            };
+            (
+                format!(
+                    "{} · {}",
+                    period_with_days(&r.period),
+                    short_scope(site, &r.scope)
+                ),
+                format!(
+                    "{value} ({} en {} días)",
+                    value_text(f.value, f.qualifier),
+                    r.period.days().unwrap_or(1)
+                ),
+            )
+        })
+        .collect();
+    within_range(
+        chart,
+        &about(site, &obs, PER_DAY_ABOUT.to_string()),
+        Some(rows),
+    )
+}
