@@ -194,7 +194,7 @@ fn every_link_works_when_served_under_the_sub_path() {
     let mut local = 0;
     for link in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
         if link.starts_with("/repo/") {
-            assert_eq!(get(port, &link).0, 200, "404 link {link}");
+            assert_eq!(get(port, link).0, 200, "404 link {link}");
             local += 1;
         } else {
             assert!(
