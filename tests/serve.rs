@@ -111,16 +111,19 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
     let (status, css) = get(port, "/cifras/sitemap.xml");
     assert_eq!(status, 200);
     assert!(css.contains("Content-Type: application/xml"));
-    // PNGs are drawn on first request, not on every rebuild: they must still be served whole.
+    // Social cards are drawn on first request, not on every rebuild: they must still be served
+    // whole. (Chart PNGs are made by the reader's browser, from the SVG and the chart font.)
     for png in [
         "/cifras/tarjetas/sitio.png",
-        "/cifras/graficas/inicio-cirugias.png",
+        "/cifras/tarjetas/indicadores/cirugias.png",
     ] {
         let (status, body) = get(port, png);
         assert_eq!(status, 200, "{png}");
         assert!(body.contains("Content-Type: image/png"), "{png}");
         assert!(body.contains("IHDR"), "{png} is a PNG");
     }
+    let (status, body) = get(port, "/cifras/graficas/indicador-cirugias-jornadas.png");
+    assert_eq!(status, 404, "no chart PNG is built: {}", &body[..80]);
     // So are the data downloads, whole.
     let (status, csv) = get(port, "/cifras/datos/cifras.csv");
     assert_eq!(status, 200);

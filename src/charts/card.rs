@@ -93,10 +93,20 @@ impl Picture for Card {
                 draw_fitting(&area, chart, HEIGHT as i32 - y)
             }
             Body::Numbers(numbers) => {
-                let value = TextStyle::from((FONT_BOLD_FAMILY, 64).into_font()).color(&ACCENT);
                 let col = (WIDTH as i32 - LEFT) / 3;
                 for (k, (v, label)) in numbers.iter().take(3).enumerate() {
                     let x = 16 + k as i32 * col;
+                    // The largest size at which the number fits its column ("más de 52,000,000"
+                    // does not at 64 px): a number is never cut.
+                    let value = [64, 56, 48, 40, 34, 28]
+                        .iter()
+                        .map(|size| {
+                            TextStyle::from((FONT_BOLD_FAMILY, *size).into_font()).color(&ACCENT)
+                        })
+                        .find(|style| measure(v, style) <= col - 24)
+                        .unwrap_or_else(|| {
+                            TextStyle::from((FONT_BOLD_FAMILY, 24).into_font()).color(&ACCENT)
+                        });
                     let _ = area.draw_text(v, &top_left(&value), (x, 40));
                     for (j, l) in wrap(label, col - 24, |t| measure(t, &small))
                         .iter()
@@ -176,6 +186,27 @@ mod tests {
         let right_margin = (110..300).any(|y| (width - 40..width).any(|x| inked(x, y)));
         assert!(!right_margin, "the title runs into the right margin");
         assert!((110..300).any(|y| (LEFT as usize..width / 2).any(|x| inked(x, y))));
+    }
+
+    /// A long number shrinks to fit its column instead of running off the card.
+    #[test]
+    fn long_numbers_fit_their_column() {
+        let card = png(&Card {
+            site: "Cifras".into(),
+            kicker: "Datos".into(),
+            title: "Título".into(),
+            body: Body::Numbers(vec![
+                ("1,800".into(), "Camas".into()),
+                ("2".into(), "Jornadas".into()),
+                ("más de 52,000,000".into(), "Derechohabientes".into()),
+            ]),
+        })
+        .unwrap();
+        let (_, rgb) = decode(&card);
+        let width = WIDTH as usize;
+        let inked = |x: usize, y: usize| rgb[(y * width + x) * 3..][..3] != [255, 255, 255];
+        let right_margin = (200..400).any(|y| (width - 24..width).any(|x| inked(x, y)));
+        assert!(!right_margin, "a number runs off the card");
     }
 
     /// A real card fits in a palette.

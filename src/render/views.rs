@@ -117,6 +117,17 @@ pub fn value_text(value: crate::model::Number, q: Option<Qualifier>) -> String {
     }
 }
 
+/// A figure's value as printed everywhere: "6,552,794", "más de 177,000", and a share with its
+/// sign, "71.2 %" (a non-breaking space: it never splits across lines).
+pub fn figure_value(site: &Site, f: &crate::model::Figure) -> String {
+    let v = value_text(f.value, f.qualifier);
+    if site.metrics[f.metric].unit == "%" {
+        format!("{v}\u{a0}%")
+    } else {
+        v
+    }
+}
+
 pub fn bulletin_date(b: &Bulletin) -> String {
     match b.date {
         Some(d) => d.long_es(),

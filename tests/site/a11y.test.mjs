@@ -259,6 +259,10 @@ test('a chart PNG is made in the browser from its SVG, at twice its size', async
   const { page, problems } = await open(context, base + PAGES.indicator);
   const figure = page.locator('#grafica-indicador-cirugias-jornadas');
   const viewBox = (await figure.locator('svg.chart-wide').getAttribute('viewBox')).split(' ').map(Number);
+  // the chart font is fetched to be embedded in the image, so its text matches the SVG on any
+  // machine, with or without DejaVu installed
+  const fonts = [];
+  page.on('requestfinished', (r) => { if (r.url().endsWith('.ttf')) fonts.push(r.url()); });
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     figure.getByRole('button', { name: 'PNG' }).click(),
@@ -269,6 +273,7 @@ test('a chart PNG is made in the browser from its SVG, at twice its size', async
   assert.equal(png.readUInt32BE(16), viewBox[2] * 2);
   assert.equal(png.readUInt32BE(20), viewBox[3] * 2);
   assert.ok(png.length > 10000, `PNG of ${png.length} bytes`);
+  assert.deepEqual(fonts.map((u) => u.replace(/.*\/static\/([A-Za-z-]+)\..*/, '$1')).sort(), ['DejaVuSans', 'DejaVuSans-Bold']);
   assert.deepEqual(problems, []);
   await context.close();
 });

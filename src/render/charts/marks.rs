@@ -4,7 +4,7 @@
 use super::view::{chart_view, table_rows, About, ChartView, MAX_RATIO};
 use crate::charts::{Chart, Kind, Mark};
 use crate::model::{format, Figure, ObsRef, Period, ReportKind, Site};
-use crate::render::views::{bulletin_href, metric_href, source_line, value_text, Link};
+use crate::render::views::{bulletin_href, figure_value, metric_href, source_line, Link};
 
 /// Oldest period first; ties in site order, so the output never depends on hashing.
 pub(super) fn chronological(site: &Site, obs: &mut [ObsRef]) {
@@ -55,7 +55,7 @@ pub(super) fn figure_mark(site: &Site, label: String, f: &Figure, period: &Perio
         label,
         group: None,
         value: f.value.as_f64(),
-        value_label: value_text(f.value, f.qualifier),
+        value_label: figure_value(site, f),
         colour: site.metrics[f.metric].colour,
         qualified: f.qualifier.is_some(),
         span: match *period {

@@ -14,7 +14,8 @@ pub struct ChartView {
     /// What was drawn, for the downloads and social cards; templates use the fields below.
     #[serde(skip)]
     pub spec: Chart,
-    /// `spec.fingerprint()`, computed once: `serve` keys its memo with it.
+    /// A hash of the drawing, its table and "about this data", computed once: `serve` keys its
+    /// memo with it (a conflict's note, say, changes the embed page but not the drawing).
     #[serde(skip)]
     pub fingerprint: u64,
     pub id: String,
@@ -66,6 +67,16 @@ pub const MAX_RATIO: f64 = 1000.0;
 /// A chart's view, its SVGs still empty: `SiteCharts::draw` draws them all in one parallel pass.
 /// `rows` are its table, one per mark.
 pub(super) fn chart_view(chart: Chart, about: About, rows: Vec<(String, String)>) -> ChartView {
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        chart.fingerprint().hash(&mut h);
+        rows.hash(&mut h);
+        serde_json::to_string(&about)
+            .unwrap_or_default()
+            .hash(&mut h);
+        h.finish()
+    };
     ChartView {
         id: chart.id.clone(),
         svg: Arc::from(""),
@@ -73,7 +84,7 @@ pub(super) fn chart_view(chart: Chart, about: About, rows: Vec<(String, String)>
         caption: chart.title.clone(),
         rows,
         files: ChartFiles::new(&chart.id),
-        fingerprint: chart.fingerprint(),
+        fingerprint,
         about,
         embed_height: 640,
         spec: chart,
