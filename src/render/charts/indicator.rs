@@ -2,14 +2,58 @@
 //! balances and their rates, its counts.
 
 use super::marks::{
-    about, bars_chart, figure_mark, most_recent, of_kind, period_label, period_with_days, rated,
-    short_scope, sources_line, within_range, year_notes, CUMULATIVE_ABOUT, EVENTS_ABOUT,
-    PER_DAY_ABOUT, STOCK_ABOUT, YEAR_MARK,
+    about, bars_chart, figure_mark, most_recent, of_kind, period_with_days, rated, short_scope,
+    sources_line, within_range, year_notes, CUMULATIVE_ABOUT, EVENTS_ABOUT, PER_DAY_ABOUT,
+    STOCK_ABOUT, YEAR_MARK,
 };
 use super::view::ChartView;
 use crate::charts::{Chart, Kind};
 use crate::model::{format, ObsRef, Period, ReportKind, Site};
 use crate::render::views::value_text;
+
+/// One kind of figure an indicator's page compares among themselves.
+struct Set {
+    kind: ReportKind,
+    slug: &'static str,
+    /// After the indicator's label: "Cirugías en cada jornada".
+    title: &'static str,
+    subtitle: &'static str,
+    about: &'static str,
+    /// Largest first (jornadas are compared by value); else oldest first.
+    by_value: bool,
+    /// The per-day trend's title after the label, for kinds whose figures accrue by day.
+    per_day: Option<&'static str>,
+}
+
+const SETS: [Set; 3] = [
+    Set {
+        kind: ReportKind::Event,
+        slug: "jornadas",
+        title: " en cada jornada",
+        subtitle: "Jornadas y eventos de pocos días, de mayor a menor. Entre paréntesis, los días de cada uno.",
+        about: EVENTS_ABOUT,
+        by_value: true,
+        per_day: Some(" por día en cada jornada"),
+    },
+    Set {
+        kind: ReportKind::Cumulative,
+        slug: "acumulados",
+        title: ": balances acumulados",
+        subtitle: "Totales de periodos largos, del más antiguo al más reciente.",
+        about: CUMULATIVE_ABOUT,
+        by_value: false,
+        per_day: Some(" por día en cada balance acumulado"),
+    },
+    Set {
+        kind: ReportKind::Stock,
+        slug: "conteos",
+        title: ": conteos",
+        subtitle: "Cuántos había a cada fecha, del conteo más antiguo al más reciente.",
+        about: STOCK_ABOUT,
+        by_value: false,
+        per_day: None,
+    },
+];
 
 /// An indicator's charts, each comparing like with like: its jornadas by value, their per-day
 /// rates over time, its cumulative balances and their per-day rates, its counts. Targets are
@@ -26,72 +70,35 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
             short_scope(site, &r.scope)
         )
     };
-    let events = of_kind(site, m, &[ReportKind::Event]);
-    if events.len() >= 2 {
-        let mut obs = events.clone();
-        let note = most_recent(site, &mut obs);
-        // Compared by value: the largest first.
-        obs.sort_by(|a, b| {
-            site.figure(*b)
-                .value
-                .as_f64()
-                .total_cmp(&site.figure(*a).value.as_f64())
-        });
-        out.extend(bars_chart(
-            site,
-            &obs,
-            format!("indicador-{}-jornadas", metric.slug),
-            format!("{} en cada jornada", metric.label),
-            format!("Jornadas y eventos de pocos días, de mayor a menor. Entre paréntesis, los días de cada uno.{note}"),
-            EVENTS_ABOUT,
-            label,
-        ));
-    }
-    out.extend(per_day_chart(
-        site,
-        &events,
-        format!("indicador-{}-jornadas-por-dia", metric.slug),
-        format!("{} por día en cada jornada", metric.label),
-    ));
-    let balances = of_kind(site, m, &[ReportKind::Cumulative]);
-    if balances.len() >= 2 {
-        let mut obs = balances.clone();
-        let note = most_recent(site, &mut obs);
-        out.extend(bars_chart(
-            site,
-            &obs,
-            format!("indicador-{}-acumulados", metric.slug),
-            format!("{}: balances acumulados", metric.label),
-            format!("Totales de periodos largos, del más antiguo al más reciente.{note}"),
-            CUMULATIVE_ABOUT,
-            label,
-        ));
-    }
-    out.extend(per_day_chart(
-        site,
-        &balances,
-        format!("indicador-{}-acumulados-por-dia", metric.slug),
-        format!("{} por día en cada balance acumulado", metric.label),
-    ));
-    let mut counts = of_kind(site, m, &[ReportKind::Stock]);
-    if counts.len() >= 2 {
-        let note = most_recent(site, &mut counts);
-        out.extend(bars_chart(
-            site,
-            &counts,
-            format!("indicador-{}-conteos", metric.slug),
-            format!("{}: conteos", metric.label),
-            format!("Cuántos había a cada fecha, del conteo más antiguo al más reciente.{note}"),
-            STOCK_ABOUT,
-            |o| {
-                let r = site.report(o);
-                format!(
-                    "{} · {}",
-                    period_label(&r.period),
-                    short_scope(site, &r.scope)
-                )
-            },
-        ));
+    for set in &SETS {
+        let all = of_kind(site, m, &[set.kind]);
+        if all.len() >= 2 {
+            let mut obs = all.clone();
+            let note = most_recent(site, &mut obs);
+            if set.by_value {
+                obs.sort_by(|a, b| {
+                    let value = |o: &ObsRef| site.figure(*o).value.as_f64();
+                    value(b).total_cmp(&value(a))
+                });
+            }
+            out.extend(bars_chart(
+                site,
+                &obs,
+                format!("indicador-{}-{}", metric.slug, set.slug),
+                format!("{}{}", metric.label, set.title),
+                format!("{}{note}", set.subtitle),
+                set.about,
+                label,
+            ));
+        }
+        if let Some(title) = set.per_day {
+            out.extend(per_day_chart(
+                site,
+                &all,
+                format!("indicador-{}-{}-por-dia", metric.slug, set.slug),
+                format!("{}{title}", metric.label),
+            ));
+        }
     }
     out
 }
