@@ -16,6 +16,7 @@ pub mod memo;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod synth;
 pub mod validate;
@@ -39,6 +40,9 @@ pub struct Outcome {
     /// `build_in_memory` they are not made yet (`serve` makes them on request); `check` lists
     /// them in `files`, with empty bytes, leaving this empty.
     pub deferred: Vec<Deferred>,
+    /// From `build_in_memory`: the search records, for `serve` to index in the background
+    /// (`search::index`); `build` has written the index itself.
+    pub search: Vec<search::records::Record>,
     /// Warnings only (errors make the run fail).
     pub diagnostics: Diagnostics,
     pub bulletins: usize,
@@ -65,6 +69,8 @@ pub struct Timings {
     pub charts: Duration,
     /// Pages, downloads, feeds (templates); `build` writes each file as it is rendered.
     pub render: Duration,
+    /// The search index (`pagefind/`).
+    pub search: Duration,
     /// Files made last, in parallel: PNG chart downloads, social cards, data downloads.
     pub deferred: Duration,
     /// `build`: the swap of the new site for the old one.
@@ -76,12 +82,13 @@ impl std::fmt::Display for Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "load {:.0} ms, validate {:.0} ms, model {:.0} ms, charts {:.0} ms, render {:.0} ms, deferred {:.0} ms, write {:.0} ms",
+            "load {:.0} ms, validate {:.0} ms, model {:.0} ms, charts {:.0} ms, render {:.0} ms, search {:.0} ms, deferred {:.0} ms, write {:.0} ms",
             ms(self.load),
             ms(self.validate),
             ms(self.model),
             ms(self.charts),
             ms(self.render),
+            ms(self.search),
             ms(self.deferred),
             ms(self.write)
         )
@@ -174,6 +181,33 @@ fn run(
     let rendered = render::render(&site, &charts, &tera, root, memo, sink).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
+    let mut staged = rendered.staged;
+    // The search index: `build` makes it here. `serve` gets its records, to index in the
+    // background (it takes seconds on a large site, and a preview must not wait for it); `check`
+    // neither, as nothing in the content can make it fail.
+    let mut search_records = Vec::new();
+    match sink {
+        Sink::Discard => {}
+        Sink::Keep => search_records = search::records::records(&site),
+        Sink::Disk(staging) => {
+            let index = search::index(&search::records::records(&site)).map_err(|e| {
+                with_earlier(Diagnostics(vec![Diagnostic::file_error(
+                    Path::new(search::DIR),
+                    e,
+                )]))
+            })?;
+            for f in &index {
+                staging.put(f).map_err(|e| {
+                    with_earlier(Diagnostics(vec![Diagnostic::file_error(
+                        Path::new(&f.path),
+                        e.to_string(),
+                    )]))
+                })?;
+                staged += 1;
+            }
+        }
+    }
+    lap(&mut timings.search);
     let mut deferred = Vec::new();
     match sink {
         Sink::Keep | Sink::Disk(_) => deferred = rendered.deferred,
@@ -188,8 +222,9 @@ fn run(
     lap(&mut timings.deferred);
     let outcome = Outcome {
         files,
-        staged: rendered.staged,
+        staged,
         deferred,
+        search: search_records,
         diagnostics: diags.sorted(),
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),

@@ -826,7 +826,8 @@ fn script_in_title_and_text_is_escaped() {
         pages += 1;
         let text = String::from_utf8_lossy(&bytes).to_lowercase();
         // The only script elements allowed are the generator's own JSON-LD blocks, whose data
-        // cannot open or close a tag, and its own chart scripts from static/.
+        // cannot open or close a tag, its own chart and search scripts from static/, and
+        // Pagefind's search UI.
         let scripts = text.matches("<script").count();
         let json_ld = text
             .matches("<script type=\"application/ld+json\">")
@@ -837,9 +838,11 @@ fn script_in_title_and_text_is_escaped() {
                 let src = &text[i + m.len()..];
                 let src = &src[..src.find('"').unwrap()];
                 !src.contains("://")
-                    && src.rsplit_once("static/").is_some_and(|(_, file)| {
-                        file.starts_with("graficas.") || file.starts_with("insertar.")
-                    })
+                    && (src.rsplit_once("static/").is_some_and(|(_, file)| {
+                        file.starts_with("graficas.")
+                            || file.starts_with("insertar.")
+                            || file.starts_with("buscar.")
+                    }) || src.ends_with("pagefind/pagefind-ui.js"))
             })
             .count();
         assert_eq!(

@@ -385,3 +385,65 @@ fn every_figure_links_to_the_sentence_that_states_it() {
         "every figure on its bulletin page links to its source"
     );
 }
+
+#[test]
+fn the_search_index_covers_every_page_and_figure_and_lands_on_the_number() {
+    let (_tmp, out, outcome) = build();
+    // Pagefind's index, in Spanish, with its UI, under pagefind/
+    let entry = read(&out, "pagefind/pagefind-entry.json");
+    assert!(entry.contains("\"es\""), "{entry}");
+    for file in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-ui.js",
+        "pagefind/wasm.es.pagefind",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    // A record for every bulletin, indicator and place page; within each bulletin's, one per
+    // figure, whose anchor is the figure's row on the bulletin's page.
+    let root = project();
+    let site = {
+        let (sources, _) = cifras::load::load(root).unwrap();
+        let content = cifras::validate::validate(&sources).0.unwrap();
+        cifras::model::Site::new(content)
+    };
+    let records = cifras::search::records::records(&site);
+    assert_eq!(
+        records.len(),
+        site.bulletins.len() + site.metrics.len() + site.places.len()
+    );
+    let parts: usize = records.iter().map(|r| r.parts.len()).sum();
+    assert_eq!(parts, outcome.figures, "a result per figure");
+    for r in &records {
+        let page = read(
+            &out,
+            &format!("{}index.html", r.url.trim_start_matches('/')),
+        );
+        for p in &r.parts {
+            assert!(
+                page.contains(&format!("<tr id=\"{}\"", p.anchor)),
+                "{}#{} is not a figure's row",
+                r.url,
+                p.anchor
+            );
+        }
+    }
+    let surgeries = records
+        .iter()
+        .flat_map(|r| r.parts.iter())
+        .find(|p| p.anchor == "informe-7a-jornada-nacional-cirugias")
+        .expect("the 7th jornada's surgeries");
+    assert_eq!(
+        surgeries.title,
+        "Cirugías · 2,537 · 10–12 sep 2021 · Nacional"
+    );
+    // The search page, and a search box on every other page leading to it
+    let search = read(&out, "buscar/index.html");
+    assert!(search.contains("data-bundle=\"../pagefind/\""));
+    assert!(search.contains("<noscript>") && search.contains("href=\"../boletines/\""));
+    let home = read(&out, "index.html");
+    assert!(home.contains(
+        "<form class=\"site-search\" role=\"search\" action=\"./buscar/\" method=\"get\">"
+    ));
+    assert!(home.contains("name=\"q\""));
+}

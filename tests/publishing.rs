@@ -141,9 +141,11 @@ fn every_link_works_when_served_under_the_sub_path() {
             continue;
         }
         let html = String::from_utf8(body).unwrap();
+        // (a form's `action` too: the header's search box leads to the search page)
         for link in attrs(&html, "href")
             .into_iter()
             .chain(attrs(&html, "src"))
+            .chain(attrs(&html, "action"))
             .chain(attrs(&html, "content"))
         {
             let (target, fragment) = link.split_once('#').unwrap_or((link, ""));

@@ -15,6 +15,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
     ("graficas.js", include_bytes!("../../static/graficas.js")),
     ("insertar.js", include_bytes!("../../static/insertar.js")),
+    ("buscar.js", include_bytes!("../../static/buscar.js")),
     // The fonts the charts are drawn with, embedded into a chart's SVG when it becomes a PNG.
     ("DejaVuSans.ttf", crate::charts::text::FONT_REGULAR),
     ("DejaVuSans-Bold.ttf", crate::charts::text::FONT_BOLD),

@@ -77,6 +77,26 @@ pub fn to_html(markdown: &str, demote: usize, marks: &[Mark]) -> String {
     html
 }
 
+/// The words of a Markdown text, without its markup: for the search index. Blocks are separated
+/// by a blank line, so an excerpt never runs two paragraphs together.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 /// Split one text event at the marks that overlap it. The `id` goes on a mark's first piece
 /// only, so a sentence broken by emphasis still has a single anchor.
 fn push_marked<'a>(
@@ -144,6 +164,14 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_drops_markup_and_keeps_words() {
+        let text = plain_text(
+            "# Título\n\nUn **texto** con [enlace](https://x.mx) y\nlínea.\n\n- uno\n- dos\n",
+        );
+        assert_eq!(text, "Título\n\nUn texto con enlace y línea.\n\nuno\n\ndos");
+    }
 
     #[test]
     fn raw_html_is_shown_as_text() {

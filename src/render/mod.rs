@@ -29,6 +29,7 @@ use crate::write::Staging;
 use charts::SiteCharts;
 use pages::{
     bulletins, downloads, embeds, home, indicators, methodology, not_found, places, publishing,
+    search,
 };
 use renderer::Renderer;
 
@@ -77,7 +78,7 @@ pub fn render(
     assets::static_files(&mut r, root);
     // The sections are independent: rendered in parallel, merged in this order. Bulletins
     // first: a chart belongs to the first page that shows it (the home reuses one).
-    let sections: [fn(&mut Renderer); 7] = [
+    let sections: [fn(&mut Renderer); 8] = [
         bulletins::render,
         home::render,
         indicators::render,
@@ -85,6 +86,7 @@ pub fn render(
         downloads::render,
         methodology::render,
         not_found::render,
+        search::render,
     ];
     let parts: Vec<Part> = sections
         .par_iter()

@@ -30,6 +30,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/methodology.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("embed.html", include_str!("../../templates/embed.html")),
     ("report.html", include_str!("../../templates/report.html")),
 ];

@@ -16,6 +16,9 @@ pub struct Link {
 #[derive(Serialize)]
 pub struct FigureView {
     pub metric: Link,
+    /// The metric's slug: with its report's anchor, the figure's own anchor
+    /// (`informe-<report>-<slug>`), which search results link to.
+    pub slug: String,
     /// "6,552,794", "más de 177,000", "71.2 %".
     pub value: String,
     /// The sentence in the bulletin text that states it (relative to the site root).
@@ -72,6 +75,12 @@ pub fn kind_label(k: ReportKind) -> &'static str {
         ReportKind::Stock => "Conteo",
         ReportKind::Target => "Meta o estimación",
     }
+}
+
+/// A figure's anchor on its bulletin's page: its report's anchor and its indicator's slug (an
+/// indicator appears once per report).
+pub fn figure_anchor(report: &Report, metric_slug: &str) -> String {
+    format!("informe-{}-{metric_slug}", report.id)
 }
 
 pub fn bulletin_href(b: &Bulletin) -> String {
@@ -211,6 +220,7 @@ pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figu
             text: m.label.clone(),
             href: metric_href(site, f.metric),
         },
+        slug: m.slug.clone(),
         value,
         source: f
             .source

@@ -70,7 +70,10 @@ async function open(context, url, { notFound = false } = {}) {
     if (m.type() === 'error' && !(notFound && /status of 404/.test(m.text()))) problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  // (a request cut short by leaving the page, as a reader does, is not a broken link)
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`failed request: ${r.url()}`);
+  });
   page.on('response', (r) => {
     if (r.url().startsWith(base) && r.status() >= 400 && r.url() !== url) problems.push(`${r.status()}: ${r.url()}`);
   });
@@ -86,19 +89,23 @@ const PAGES = {
   indicatorWithoutCharts: 'indicadores/trasplantes-rinon/',
   place: 'lugares/jalisco/',
   data: 'datos/',
+  search: 'buscar/?q=rinon',
   methodology: 'metodologia/',
   notFound: 'no-existe/',
 };
 
 for (const [kind, rel] of Object.entries(PAGES)) {
   test(`axe: no WCAG 2.1 AA violations on the ${kind} page`, async () => {
-    for (const scheme of ['light', 'dark']) {
-      const context = await browser.newContext({ colorScheme: scheme });
+    // the search page with its results and filters, on a phone and on a laptop
+    const widths = kind === 'search' ? [360, 1280] : [1280];
+    for (const [scheme, width] of ['light', 'dark'].flatMap((s) => widths.map((w) => [s, w]))) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 800 } });
       const { page, problems } = await open(context, base + rel, { notFound: kind === 'notFound' });
+      if (kind === 'search') await page.waitForSelector('.pagefind-ui__result');
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       const violations = result.violations.map((v) =>
         `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`);
-      assert.deepEqual(violations, [], `${scheme}: ${violations.join('\n')}`);
+      assert.deepEqual(violations, [], `${scheme} ${width}px: ${violations.join('\n')}`);
       assert.deepEqual(problems, []);
       await context.close();
     }
@@ -274,6 +281,64 @@ test('a chart PNG is made in the browser from its SVG, at twice its size', async
   assert.equal(png.readUInt32BE(20), viewBox[3] * 2);
   assert.ok(png.length > 10000, `PNG of ${png.length} bytes`);
   assert.deepEqual(fonts.map((u) => u.replace(/.*\/static\/([A-Za-z-]+)\..*/, '$1')).sort(), ['DejaVuSans', 'DejaVuSans-Bold']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** Search `q` on the search page (from `?q=` or typed in the header box), and the results. */
+async function results(page) {
+  await page.waitForSelector('.pagefind-ui__result');
+  return page.locator('.pagefind-ui__result-title a, .pagefind-ui__result-link').evaluateAll(
+    (links) => links.map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href') })));
+}
+
+test('search: a bulletin, an indicator without accents and a place, from ?q= and the header box', async () => {
+  for (const width of [360, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    // From a shareable link: an indicator written without accents.
+    const { page, problems } = await open(context, base + 'buscar/?q=rinon');
+    let found = await results(page);
+    assert.ok(found.some((r) => r.text === 'Trasplantes de riñón' && r.href === '/repo/indicadores/trasplantes-rinon/'),
+      JSON.stringify(found));
+    await page.locator('.pagefind-ui__result-title a', { hasText: 'Trasplantes de riñón' }).first().click();
+    await page.waitForURL(/\/repo\/indicadores\/trasplantes-rinon\/$/);
+
+    // A place.
+    await page.goto(base + 'buscar/?q=Jalisco');
+    found = await results(page);
+    assert.equal(found[0].href, '/repo/lugares/jalisco/', JSON.stringify(found));
+
+    // A bulletin, from the header box of another page; the address keeps the query.
+    await page.goto(base + 'lugares/');
+    await page.locator('#buscar-sitio').fill('rehabilitacion post covid');
+    await page.locator('form.site-search button').click();
+    await page.waitForURL(/\/repo\/buscar\/\?q=rehabilitacion/);
+    found = await results(page);
+    const bulletin = found.find((r) => r.href === '/repo/boletines/imss-rehabilitacion-post-covid/');
+    assert.ok(bulletin, JSON.stringify(found));
+
+    // A figure: the result lands on its row, which states the number.
+    await page.goto(base + 'buscar/?q=' + encodeURIComponent('cirugias septiembre 2021'));
+    found = await results(page);
+    const figure = found.find((r) => r.text === 'Cirugías · 2,537 · 10–12 sep 2021 · Nacional');
+    assert.ok(figure, JSON.stringify(found));
+    await page.locator(`a[href="${figure.href}"]`).first().click();
+    await page.waitForURL(/boletines\/imss-jornadas-recuperacion-servicios\/#informe-7a-jornada-nacional-cirugias$/);
+    const row = await page.evaluate(() => document.querySelector(':target')?.textContent ?? '');
+    assert.match(row, /Cirugías/);
+    assert.match(row, /2,537/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test('with JavaScript off, the search page says what it needs and links the lists', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page, problems } = await open(context, base + 'buscar/?q=rinon');
+  assert.match(await page.locator('main').textContent(), /necesita JavaScript/);
+  for (const list of ['boletines/', 'indicadores/', 'lugares/']) {
+    assert.equal(await page.locator(`main a[href="../${list}"]`).count(), 1, list);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -23,6 +23,8 @@ struct Set {
     by_value: bool,
     /// The per-day trend's title after the label, for kinds whose figures accrue by day.
     per_day: Option<&'static str>,
+    /// The places compared: "jornadas", "balances acumulados".
+    places: &'static str,
 }
 
 const SETS: [Set; 3] = [
@@ -34,6 +36,7 @@ const SETS: [Set; 3] = [
         about: EVENTS_ABOUT,
         by_value: true,
         per_day: Some(" por día en cada jornada"),
+        places: "jornadas",
     },
     Set {
         kind: ReportKind::Cumulative,
@@ -43,6 +46,7 @@ const SETS: [Set; 3] = [
         about: CUMULATIVE_ABOUT,
         by_value: false,
         per_day: Some(" por día en cada balance acumulado"),
+        places: "balances acumulados",
     },
     Set {
         kind: ReportKind::Stock,
@@ -52,6 +56,7 @@ const SETS: [Set; 3] = [
         about: STOCK_ABOUT,
         by_value: false,
         per_day: None,
+        places: "conteos",
     },
 ];
 
@@ -89,6 +94,45 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
                 format!("{}{note}", set.subtitle),
                 set.about,
                 label,
+            ));
+        }
+        // The places that report it on their own (not national, not a joint total), compared
+        // by value within this kind of figure.
+        let own: Vec<ObsRef> = all
+            .iter()
+            .copied()
+            .filter(|o| match site.report(*o).scope[..] {
+                [p] => site.places[p].kind != crate::model::PlaceKind::National,
+                _ => false,
+            })
+            .collect();
+        let mut places: Vec<usize> = own.iter().map(|o| site.report(*o).scope[0]).collect();
+        places.sort_unstable();
+        places.dedup();
+        if places.len() >= 2 {
+            let mut obs = own;
+            let note = most_recent(site, &mut obs);
+            obs.sort_by(|a, b| {
+                let value = |o: &ObsRef| site.figure(*o).value.as_f64();
+                value(b).total_cmp(&value(a))
+            });
+            out.extend(bars_chart(
+                site,
+                &obs,
+                format!("indicador-{}-lugares-{}", metric.slug, set.slug),
+                format!("{} por lugar: {}", metric.label, set.places),
+                format!(
+                    "Cifras de un solo lugar (no las conjuntas de varios), de mayor a menor.{note}"
+                ),
+                set.about,
+                |o| {
+                    let r = site.report(o);
+                    format!(
+                        "{} · {}",
+                        short_scope(site, &r.scope),
+                        period_with_days(&r.period)
+                    )
+                },
             ));
         }
         if let Some(title) = set.per_day {

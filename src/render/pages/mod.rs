@@ -10,3 +10,4 @@ pub(super) mod methodology;
 pub(super) mod not_found;
 pub(super) mod places;
 pub(super) mod publishing;
+pub(super) mod search;
