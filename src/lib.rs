@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, data flowing one way:
 //!
 //! ```text
-//! load -> validate -> model -> charts -> render -> write
+//! load -> validate -> model -> charts -> render -> search -> write
 //! ```
 //!
 //! `build` runs all of it; `check` runs what can find a problem: every stage but `write`, with
