@@ -69,7 +69,7 @@ pub struct Timings {
     pub charts: Duration,
     /// Pages, downloads, feeds (templates); `build` writes each file as it is rendered.
     pub render: Duration,
-    /// The search index (`pagefind/`).
+    /// Waiting for the search index (`pagefind/`), made alongside charts and pages.
     pub search: Duration,
     /// Files made last, in parallel: PNG chart downloads, social cards, data downloads.
     pub deferred: Duration,
@@ -162,6 +162,23 @@ fn run(
     lap(&mut timings.validate);
     let site = model::Site::new(content);
     lap(&mut timings.model);
+    // `build` indexes the site for search on a thread of its own, from the model, while charts
+    // and pages are made: Pagefind's indexer works one page at a time, and overlapping it with
+    // the parallel stages hides most of its cost (BENCHMARKS.md, "Search"). `serve` gets the
+    // records to index in the background; `check` neither, as nothing in the content can make
+    // the index fail.
+    let mut search_records = Vec::new();
+    let indexing = match sink {
+        Sink::Discard => None,
+        Sink::Keep => {
+            search_records = search::records::records(&site);
+            None
+        }
+        Sink::Disk(_) => {
+            let records = search::records::records(&site);
+            Some(std::thread::spawn(move || search::index(&records)))
+        }
+    };
     let charts = match sink {
         Sink::Discard => render::charts::SiteCharts::plan(&site),
         Sink::Keep | Sink::Disk(_) => render::charts::SiteCharts::draw(&site, memo),
@@ -182,29 +199,25 @@ fn run(
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut staged = rendered.staged;
-    // The search index: `build` makes it here. `serve` gets its records, to index in the
-    // background (it takes seconds on a large site, and a preview must not wait for it); `check`
-    // neither, as nothing in the content can make it fail.
-    let mut search_records = Vec::new();
-    match sink {
-        Sink::Discard => {}
-        Sink::Keep => search_records = search::records::records(&site),
-        Sink::Disk(staging) => {
-            let index = search::index(&search::records::records(&site)).map_err(|e| {
+    // The search index, waited for only now: `timings.search` is what it adds to the build.
+    if let (Sink::Disk(staging), Some(indexing)) = (sink, indexing) {
+        let index = indexing
+            .join()
+            .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()))
+            .map_err(|e| {
                 with_earlier(Diagnostics(vec![Diagnostic::file_error(
                     Path::new(search::DIR),
                     e,
                 )]))
             })?;
-            for f in &index {
-                staging.put(f).map_err(|e| {
-                    with_earlier(Diagnostics(vec![Diagnostic::file_error(
-                        Path::new(&f.path),
-                        e.to_string(),
-                    )]))
-                })?;
-                staged += 1;
-            }
+        for f in &index {
+            staging.put(f).map_err(|e| {
+                with_earlier(Diagnostics(vec![Diagnostic::file_error(
+                    Path::new(&f.path),
+                    e.to_string(),
+                )]))
+            })?;
+            staged += 1;
         }
     }
     lap(&mut timings.search);
