@@ -574,3 +574,110 @@ fn another_address_is_warned_about_and_a_working_url_printed() {
         quiet.stderr()
     );
 }
+
+/// The body of a GET, as bytes.
+#[cfg(feature = "search")]
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let status = String::from_utf8_lossy(&raw[..end])
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    (status, raw[end..].to_vec())
+}
+
+#[cfg(feature = "search")]
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// Pagefind's index as served: its entry file's index hash, and the text of every page's
+/// fragment (the meta file lists the fragments; both are gzip).
+#[cfg(feature = "search")]
+fn served_index(port: u16) -> (String, String) {
+    let (status, entry) = get_bytes(port, "/cifras/pagefind/pagefind-entry.json");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&entry));
+    let entry: serde_json::Value = serde_json::from_slice(&entry).unwrap();
+    let hash = entry["languages"]["es"]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, meta) = get_bytes(port, &format!("/cifras/pagefind/pagefind.{hash}.pf_meta"));
+    assert_eq!(status, 200);
+    let meta = String::from_utf8_lossy(&gunzip(&meta)).to_string();
+    let mut text = String::new();
+    let mut pages = 0;
+    for (at, _) in meta.match_indices("es_") {
+        let id: String = meta[at + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect();
+        if id.len() < 6 {
+            continue;
+        }
+        let (status, fragment) = get_bytes(
+            port,
+            &format!("/cifras/pagefind/fragment/es_{id}.pf_fragment"),
+        );
+        if status == 404 {
+            continue; // the meta file names the word index's and the filters' chunks too
+        }
+        assert_eq!(status, 200, "fragment es_{id}");
+        text.push_str(&String::from_utf8_lossy(&gunzip(&fragment)));
+        pages += 1;
+    }
+    assert_eq!(
+        Some(pages),
+        entry["languages"]["es"]["page_count"].as_u64(),
+        "one fragment per page: {meta}"
+    );
+    (hash, text)
+}
+
+/// Issue 17: search works in serve, "updated on every rebuild".
+#[cfg(feature = "search")]
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let (_tmp, root) = common::project();
+    let server = start(&root);
+    let port = server.port;
+    // The first request may wait for the first index (made in the background).
+    let (status, js) = get(port, "/cifras/pagefind/pagefind.js");
+    assert_eq!(status, 200, "{}", server.stderr());
+    assert!(
+        js.contains("Content-Type: text/javascript"),
+        "{}",
+        &js[..200]
+    );
+    let (hash, text) = served_index(port);
+    assert!(
+        text.contains("1,800 camas"),
+        "the bulletin's text is indexed"
+    );
+    assert!(!text.contains("zumbaquetzal"));
+    assert_eq!(get(port, "/cifras/pagefind/no-such.js").0, 404);
+
+    edit(
+        &root,
+        &format!("{B004}.md"),
+        "1,800 camas",
+        "1,800 camas (zumbaquetzal)",
+    );
+    let mut latest = (hash.clone(), text);
+    wait_for("the new word in the served index", || {
+        latest = served_index(port);
+        latest.1.contains("zumbaquetzal")
+    });
+    assert_ne!(latest.0, hash, "a new index, under a new name");
+}
