@@ -681,3 +681,42 @@ fn the_search_index_is_served_and_follows_edits() {
     });
     assert_ne!(latest.0, hash, "a new index, under a new name");
 }
+
+#[test]
+fn clients_that_leave_mid_response_do_no_harm() {
+    let (_tmp, root) = common::project();
+    let mut server = start(&root);
+    let port = server.port;
+    for i in 0..40 {
+        let path = if i % 2 == 0 {
+            "/cifras/datos/cifras.csv"
+        } else {
+            "/cifras/tarjetas/sitio.png"
+        };
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+            .unwrap();
+        let _ = s.read(&mut [0u8; 16]);
+        // Closed with most of the answer unread.
+    }
+    for _ in 0..20 {
+        head_of(
+            port,
+            "GET /__cifras/events HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        );
+    }
+    // The event streams that went away are not in the way of a rebuild.
+    edit(&root, &format!("{B004}.md"), "1,800 camas", "1,900 camas");
+    edit(&root, &format!("{B004}.yaml"), "value: 1800", "value: 1900");
+    wait_for("the edit", || get(port, PAGE).1.contains("1,900"));
+    // HEAD: the headers of GET, no body.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"HEAD /cifras/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut all = String::new();
+    s.read_to_string(&mut all).unwrap();
+    assert!(all.starts_with("HTTP/1.1 200"), "{all}");
+    assert!(all.contains("Content-Type: text/html"), "{all}");
+    assert!(all.ends_with("\r\n\r\n"), "no body: {all}");
+    assert!(server.alive(), "{}", server.stderr());
+}
