@@ -49,6 +49,7 @@ for (const q of queries) {
   const total = sizes.reduce((s, [, n]) => s + n, 0);
   const index = sizes.filter(([f]) => !/^pagefind(-ui)?\.(js|css)$|^pagefind-(worker|highlight)/.test(f))
     .reduce((s, [, n]) => s + n, 0);
+  if (process.env.VERBOSE) for (const [f, n] of sizes) console.log(`  ${f}: ${(n / 1024).toFixed(1)} kB`);
   console.log(`${JSON.stringify(q)}: ${sizes.length} files, ${(total / 1024).toFixed(0)} kB in all, ` +
     `${(index / 1024).toFixed(0)} kB of index, WebAssembly and results`);
   await context.close();
