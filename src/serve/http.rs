@@ -69,9 +69,10 @@ pub(super) async fn run(listener: TcpListener, shared: Arc<Shared>) -> Result<()
                 // EMFILE, ENFILE, ENOBUFS…: the connection waits in the queue; say it once per
                 // episode, give other connections time to close, and keep accepting.
                 if !failing {
+                    // This accept's slot is still held: it is not an open connection.
+                    let open = limits.max_connections - slots.available_permits() - 1;
                     eprintln!(
-                        "cannot accept a connection: {e}; new clients wait until some close ({} open at most)",
-                        limits.max_connections - slots.available_permits() - 1
+                        "cannot accept a connection: {e}; {open} are open, new clients wait until some close"
                     );
                     failing = true;
                 }
