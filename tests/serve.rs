@@ -79,15 +79,20 @@ fn launch(root: &Path, args: &[&str], env: &[(&str, &str)], nofile: Option<u32>)
             line.clear();
         }
     });
+    let stdout = child.stdout.take().unwrap();
+    // Killed on drop, even if a check below fails.
+    let mut server = Server {
+        child,
+        port: 0,
+        stderr,
+    };
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
     // "Sirviendo el sitio en http://127.0.0.1:PORT/cifras/  (Ctrl-C para terminar)"
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("{line}{}", stderr.lock().unwrap()));
+        .unwrap_or_else(|| panic!("{line}{}", server.stderr()));
     assert!(
         url.starts_with("http://127.0.0.1:"),
         "loopback by default: {url}"
@@ -96,17 +101,13 @@ fn launch(root: &Path, args: &[&str], env: &[(&str, &str)], nofile: Option<u32>)
         url.ends_with("/cifras/"),
         "served under base_url's path: {url}"
     );
-    let port = url["http://127.0.0.1:".len()..]
+    server.port = url["http://127.0.0.1:".len()..]
         .split('/')
         .next()
         .unwrap()
         .parse()
         .unwrap();
-    Server {
-        child,
-        port,
-        stderr,
-    }
+    server
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {

@@ -1,7 +1,7 @@
 //! The preview's HTTP side: hyper 1 on one current-thread tokio runtime. A semaphore caps open
 //! connections (more wait in the listen queue), headers must arrive within a timeout, and a
 //! request body is never read (only GET and HEAD are answered), so no client can make the
-//! server allocate what it declares. Accept errors (too many open files) are logged once and
+//! server allocate what it declares, and an answer the client stops reading is given up. Accept errors (too many open files) are logged once and
 //! retried after a pause: the listener never dies.
 //!
 //! Only files the build produced are served: request paths are never joined to the disk.
@@ -21,6 +21,7 @@ use tokio::sync::Semaphore;
 
 use super::index::Lookup;
 use super::reload::{self, EVENTS};
+use super::write_timeout::WriteTimeout;
 use super::{Shared, State};
 use crate::render::Deferred;
 
@@ -69,9 +70,10 @@ pub(super) async fn run(listener: TcpListener, shared: Arc<Shared>) -> Result<()
                 // EMFILE, ENFILE, ENOBUFS…: the connection waits in the queue; say it once per
                 // episode, give other connections time to close, and keep accepting.
                 if !failing {
+                    // This accept's slot is still held: it is not an open connection.
+                    let open = limits.max_connections - slots.available_permits() - 1;
                     eprintln!(
-                        "cannot accept a connection: {e}; new clients wait until some close ({} open at most)",
-                        limits.max_connections - slots.available_permits() - 1
+                        "cannot accept a connection: {e}; {open} are open, new clients wait until some close"
                     );
                     failing = true;
                 }
@@ -93,7 +95,10 @@ pub(super) async fn run(listener: TcpListener, shared: Arc<Shared>) -> Result<()
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
                 .title_case_headers(true)
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(
+                    TokioIo::new(WriteTimeout::new(stream, limits.write_timeout)),
+                    service,
+                )
                 .await;
             drop(slot);
         });

@@ -8,12 +8,14 @@
 //! - `http.rs`: listener, connections (hyper), routing, content types;
 //! - `watch.rs`: the file watcher and rebuilds;
 //! - `reload.rs`: the event streams of open pages and the script that listens to them;
-//! - `index.rs`: the search index, made off the rebuild's path.
+//! - `index.rs`: the search index, made off the rebuild's path;
+//! - `write_timeout.rs`: connections whose client stopped reading are closed.
 
 mod http;
 mod index;
 mod reload;
 mod watch;
+mod write_timeout;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -42,6 +44,9 @@ pub struct Limits {
     /// A client must send a request's headers within this time (slowloris); an idle
     /// keep-alive connection is closed after it too.
     pub header_timeout: Duration,
+    /// A write that makes no progress for this long (the client stopped reading) closes the
+    /// connection.
+    pub write_timeout: Duration,
     /// Open connections at most (open pages' event streams included); more wait in the listen
     /// queue until one closes.
     pub max_connections: usize,
@@ -53,6 +58,8 @@ pub struct Limits {
 
 /// `header_timeout`.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// `write_timeout`.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most connections, whatever the file limit.
 pub const MAX_CONNECTIONS: usize = 512;
 /// `accept_backoff`.
@@ -66,6 +73,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             header_timeout: HEADER_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
             max_connections: open_files_limit().map_or(256, |n| (n / 2).clamp(8, MAX_CONNECTIONS)),
             accept_backoff: ACCEPT_BACKOFF,
             index_wait: INDEX_WAIT,
