@@ -345,7 +345,10 @@ mod tests {
         let text = Diagnostics(vec![d]).to_string();
         assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{9b}'));
         assert!(text.contains(r"bad title `\u{1b}[2J`"), "{text}");
-        assert!(text.contains(r#"1 | title: "\u{1b}[2J\u{7}hola""#), "{text}");
+        assert!(
+            text.contains(r#"1 | title: "\u{1b}[2J\u{7}hola""#),
+            "{text}"
+        );
         // The caret stays under the `h` of `hola`: the escapes are as wide as they are shown.
         let line = text.lines().find(|l| l.starts_with("1 |")).unwrap();
         let caret = text.lines().find(|l| l.ends_with('^')).unwrap();

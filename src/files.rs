@@ -130,7 +130,9 @@ pub fn project_files(root: &Path, folder: &str) -> Vec<(String, Result<Vec<u8>, 
             Err(e) => {
                 let at = e.path().unwrap_or(&dir);
                 let name = slashed(at.strip_prefix(&dir).unwrap_or(at));
-                let io = e.into_io_error().unwrap_or_else(|| io::Error::other("loop"));
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("loop"));
                 out.push((name, Err(Refused::Io(io))));
                 continue;
             }
@@ -172,6 +174,9 @@ mod tests {
         assert!(matches!(dir_exists(&dir_link), Err(Refused::Link)));
         assert_eq!(read(&secret, 1 << 20).unwrap(), b"TOKEN=hunter2");
         assert!(matches!(read(&secret, 4), Err(Refused::TooLarge(13, 4))));
-        assert!(matches!(read(&tmp.path().join("nada"), 4), Err(Refused::Missing)));
+        assert!(matches!(
+            read(&tmp.path().join("nada"), 4),
+            Err(Refused::Missing)
+        ));
     }
 }

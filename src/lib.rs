@@ -200,7 +200,9 @@ fn run(
             })?;
             for f in &index {
                 staging.put(f).map_err(|e| {
-                    with_earlier(Diagnostics(e.diagnostic(staging.out()).into_iter().collect()))
+                    with_earlier(Diagnostics(
+                        e.diagnostic(staging.out()).into_iter().collect(),
+                    ))
                 })?;
                 staged += 1;
             }
@@ -254,7 +256,10 @@ pub fn build(root: &Path, out: &Path) -> Result<Outcome, Diagnostics> {
 pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
     let refuse = |e: write::WriteError| {
         let d = e.diagnostic(out).unwrap_or_else(|| {
-            Diagnostic::file_error(out, "the site could not be written (an earlier file failed)")
+            Diagnostic::file_error(
+                out,
+                "the site could not be written (an earlier file failed)",
+            )
         });
         Diagnostics(vec![d])
     };

@@ -50,8 +50,8 @@ pub fn check(url: &str) -> Result<(), String> {
 
 /// The Markdown dialect of bulletin texts (shared by the renderer and the link check, so both
 /// see the same links).
-pub const MARKDOWN: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES
-    .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+pub const MARKDOWN: pulldown_cmark::Options =
+    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
 
 /// Every link and image destination in a Markdown text, with the byte offset where the link
 /// starts (entities and escapes already decoded, as the renderer sees them).
@@ -114,7 +114,11 @@ mod tests {
             assert!(check(url).is_err(), "{url:?} must be refused");
         }
         let links = markdown_links("[a](JaVaScRiPt&colon;x) ![b](data:x)\n\n[c](/ok)");
-        let refused: Vec<usize> = links.iter().filter(|(_, u)| !is_safe(u)).map(|(at, _)| *at).collect();
+        let refused: Vec<usize> = links
+            .iter()
+            .filter(|(_, u)| !is_safe(u))
+            .map(|(at, _)| *at)
+            .collect();
         assert_eq!(refused, [0, 24]);
         let long = format!("https://x.org/{}", "a".repeat(MAX_URL));
         assert!(check(&long).unwrap_err().contains("limit is 2000"));

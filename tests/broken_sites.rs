@@ -1270,7 +1270,7 @@ fn symlinked_content_is_refused_and_never_quoted() {
         fs::create_dir_all(&target).unwrap();
         let p = f.root().join(dir);
         if p.exists() {
-            fs::rename(&p, &target.join("moved")).unwrap();
+            fs::rename(&p, target.join("moved")).unwrap();
         }
         symlink(&target, &p).unwrap();
         let d = f.fails();
@@ -1285,7 +1285,11 @@ fn symlinked_content_is_refused_and_never_quoted() {
 /// Parts of 18446744073709551615 and 2 must not wrap round to "equal" a total of 1.
 #[test]
 fn sum_of_parts_that_overflows_is_a_located_error() {
-    let yaml = edit(BULLETIN_YAML, "value: 10\n", "value: 18446744073709551615\n");
+    let yaml = edit(
+        BULLETIN_YAML,
+        "value: 10\n",
+        "value: 18446744073709551615\n",
+    );
     let yaml = edit(&yaml, "        value: 12\n", "        value: 1\n");
     let f = Fixture::with(BULLETIN, &yaml);
     let d = f.fails();
@@ -1308,7 +1312,10 @@ fn overlong_slugs_are_refused_by_check_with_the_limit() {
     f.rename(BULLETIN, &format!("content/bulletins/{long}.yaml"));
     f.rename(BULLETIN_MD, &format!("content/bulletins/{long}.md"));
     let d = f.single_error();
-    assert!(d.message.contains("240 characters long; the limit is 100"), "{d}");
+    assert!(
+        d.message.contains("240 characters long; the limit is 100"),
+        "{d}"
+    );
 
     let f = Fixture::with(
         "content/metrics.yaml",
@@ -1408,12 +1415,17 @@ fn csv_cells_that_look_like_formulas_are_neutralised() {
                     "{}: formula cell {cell:?}",
                     path.display()
                 );
-                quoted += usize::from(cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'@"));
+                quoted += usize::from(
+                    cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'@"),
+                );
             }
         }
     }
     assert!(files >= 4, "all, indicator, place and chart CSVs: {files}");
-    assert!(quoted >= 4, "the hostile cells were written, quoted: {quoted}");
+    assert!(
+        quoted >= 4,
+        "the hostile cells were written, quoted: {quoted}"
+    );
     let all = fs::read_to_string(out.join("datos/cifras.csv")).unwrap();
     assert!(all.contains(",475725,"), "values stay numbers:\n{all}");
 }

@@ -49,7 +49,11 @@ fn second_build_into_the_same_output_is_refused_while_one_runs() {
     drop(lock);
     let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(names(tmp.path()), ["public", "site"], "no lock file or folder left");
+    assert_eq!(
+        names(tmp.path()),
+        ["public", "site"],
+        "no lock file or folder left"
+    );
 }
 
 /// A killed build leaves its staging folder, or the old site moved aside; the next build
@@ -65,7 +69,11 @@ fn debris_of_killed_builds_is_cleared_and_a_site_left_aside_is_put_back() {
     // build was killed while staging.
     fs::rename(&out, tmp.path().join(".public.cifras-old-4000001")).unwrap();
     fs::create_dir_all(tmp.path().join(".public.cifras-new-4000002/boletines")).unwrap();
-    fs::write(tmp.path().join(".public.cifras-new-4000002/boletines/x"), "x").unwrap();
+    fs::write(
+        tmp.path().join(".public.cifras-new-4000002/boletines/x"),
+        "x",
+    )
+    .unwrap();
     // The next build fails on its content: the old site must still be back in place.
     let bulletin = root.join("content/bulletins");
     let first = fs::read_dir(&bulletin)
@@ -109,7 +117,8 @@ fn old_output_with_read_only_folders_is_replaced_completely() {
     let out = tmp.path().join("public");
     let build = || {
         let mut c = Command::new(env!("CARGO_BIN_EXE_cifras"));
-        c.args(["build", "-o", out.to_str().unwrap(), "--root"]).arg(&root);
+        c.args(["build", "-o", out.to_str().unwrap(), "--root"])
+            .arg(&root);
         if as_root {
             // SAFETY: only async-signal-safe calls between fork and exec.
             unsafe {
@@ -144,13 +153,28 @@ fn old_output_with_read_only_folders_is_replaced_completely() {
 #[test]
 fn output_inside_the_sources_is_refused() {
     let (_tmp, root) = common::project();
-    for inside in ["content/bulletins/out", "content", "templates/x", "static/public"] {
+    for inside in [
+        "content/bulletins/out",
+        "content",
+        "templates/x",
+        "static/public",
+    ] {
         let o = cifras(&root, &["build", "-o", root.join(inside).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{inside}: {}", stderr(&o));
-        assert!(stderr(&o).contains("refusing to write the site into"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to write the site into"),
+            "{}",
+            stderr(&o)
+        );
         assert!(!root.join(inside).join("index.html").exists());
     }
-    assert_eq!(names(&root.join("content/bulletins")).iter().filter(|n| !n.ends_with(".yaml") && !n.ends_with(".md")).count(), 0);
+    assert_eq!(
+        names(&root.join("content/bulletins"))
+            .iter()
+            .filter(|n| !n.ends_with(".yaml") && !n.ends_with(".md"))
+            .count(),
+        0
+    );
     // A relative path through `..` is recognised too.
     let o = Command::new(env!("CARGO_BIN_EXE_cifras"))
         .current_dir(&root)
@@ -158,7 +182,11 @@ fn output_inside_the_sources_is_refused() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("inside the project's content/ folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("inside the project's content/ folder"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A full disk gives one clear error about the output folder, not one per file attributed to
@@ -178,7 +206,8 @@ fn full_disk_is_one_clear_error_and_the_old_site_stays() {
     let text = fs::read_to_string(&site).unwrap();
     fs::write(&site, text.replacen("title: \"", "title: \"X", 1)).unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_cifras"));
-    c.args(["build", "-o", out.to_str().unwrap(), "--root"]).arg(&root);
+    c.args(["build", "-o", out.to_str().unwrap(), "--root"])
+        .arg(&root);
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         c.pre_exec(|| {
@@ -199,9 +228,16 @@ fn full_disk_is_one_clear_error_and_the_old_site_stays() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(err.matches("error:").count(), 1, "{err}");
     assert!(err.contains("1 error, 0 warnings"), "{err}");
-    assert!(err.contains(&format!("── {}", out.display())), "about the output folder: {err}");
+    assert!(
+        err.contains(&format!("── {}", out.display())),
+        "about the output folder: {err}"
+    );
     assert!(err.contains("free some space"), "{err}");
-    assert_eq!(fs::read(out.join("index.html")).unwrap(), index, "old site kept");
+    assert_eq!(
+        fs::read(out.join("index.html")).unwrap(),
+        index,
+        "old site kept"
+    );
     assert_eq!(names(tmp.path()), ["public", "site"]);
 }
 
@@ -214,17 +250,20 @@ fn closed_pipe_ends_quietly() {
         c.args(["check", "--root"]).arg(&root);
         // Enough output on the closed stream: `--timings` on stderr, the summary on stdout.
         c.arg("--timings");
-        let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = c
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let (keep_out, keep_err) = (child.stdout.take(), child.stderr.take());
-        let kept = if closed == "stdout" {
+        let mut text = String::new();
+        if closed == "stdout" {
             drop(keep_out);
-            keep_err
+            std::io::Read::read_to_string(&mut keep_err.unwrap(), &mut text).unwrap();
         } else {
             drop(keep_err);
-            keep_out
-        };
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut kept.unwrap(), &mut text).unwrap();
+            std::io::Read::read_to_string(&mut keep_out.unwrap(), &mut text).unwrap();
+        }
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(0), "{closed} closed: {text}");
         assert!(!text.contains("panicked"), "{closed} closed: {text}");

@@ -108,8 +108,8 @@ fn load_bulletins(
         }
         Ok(false) => {
             diags.push(
-            Diagnostic::file_error(dir, "bulletins directory not found")
-                .with_hint("create it and add one <slug>.yaml + <slug>.md pair per bulletin"),
+                Diagnostic::file_error(dir, "bulletins directory not found")
+                    .with_hint("create it and add one <slug>.yaml + <slug>.md pair per bulletin"),
             );
             return Vec::new();
         }
@@ -156,11 +156,11 @@ fn load_bulletins(
                     // A link or folder: reported under its own name by this loop.
                     Err(_) => continue,
                     Ok(false) => {
-                    diags.push(
+                        diags.push(
                         Diagnostic::file_error(&rel, format!("bulletin text `{}` is missing", text_rel.display()))
                             .with_hint("every bulletin needs its Markdown text beside its data: create the .md file with the bulletin's text"),
                     );
-                    continue;
+                        continue;
                     }
                 }
                 jobs.push((slug.to_string(), rel, text_rel));
@@ -233,9 +233,9 @@ fn load_bulletins(
 fn refused(rel: &Path, e: &files::Refused) -> Diagnostic {
     let d = Diagnostic::file_error(rel, e.to_string());
     match e {
-        files::Refused::Link => d.with_hint(
-            "replace the link with the file itself (copy it into the project)",
-        ),
+        files::Refused::Link => {
+            d.with_hint("replace the link with the file itself (copy it into the project)")
+        }
         files::Refused::TooLarge(..) => {
             d.with_hint("a bulletin is a few kilobytes: check that this is the right file")
         }

@@ -168,7 +168,12 @@ fn resolved(p: &Path) -> PathBuf {
             }
             // A trailing `..` or `.` has no file name: resolve it with the parent.
             (Some(parent), None) => {
-                rest.push(existing.components().next_back().map_or("".as_ref(), |c| c.as_os_str()));
+                rest.push(
+                    existing
+                        .components()
+                        .next_back()
+                        .map_or("".as_ref(), |c| c.as_os_str()),
+                );
                 existing = parent;
             }
             _ => return abs,
@@ -274,8 +279,7 @@ impl Staging {
         let started = Instant::now();
         let previous = previous_pngs(&self.out);
         let generator = generator_key();
-        // Each file: its reuse key (PNGs), its size, and whether it was reused.
-        let results: Vec<Result<(Option<u64>, u64, bool), WriteError>> = deferred
+        let results: Vec<Result<MadeFile, WriteError>> = deferred
             .par_iter()
             .map(|d| {
                 self.guard(|| {
@@ -364,6 +368,9 @@ impl Drop for Staging {
         }
     }
 }
+
+/// A deferred file written: its reuse key (PNGs), its size, and whether it was reused.
+type MadeFile = (Option<u64>, u64, bool);
 
 /// The directory `out` is in, and its name.
 fn beside(out: &Path) -> (PathBuf, String) {
