@@ -45,32 +45,63 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let path = self.path.display();
+        let path = self.path.to_string_lossy();
+        let path = escape_controls(&path);
+        let message = escape_controls(&self.message);
         if self.pos.line == 0 {
-            write!(f, "{path}: {level}: {}", self.message)?;
+            write!(f, "{path}: {level}: {message}")?;
         } else {
             write!(
                 f,
-                "{path}:{}:{}: {level}: {}",
-                self.pos.line, self.pos.col, self.message
+                "{path}:{}:{}: {level}: {message}",
+                self.pos.line, self.pos.col
             )?;
         }
         if let Some(line) = &self.source_line {
             let num = self.pos.line.to_string();
             let pad = " ".repeat(num.len());
-            // Columns count characters; tabs are kept so the caret lines up under them.
+            // Columns count characters; tabs are kept so the caret lines up under them, and an
+            // escaped character is as wide as its escape.
             let caret_pad: String = line
                 .chars()
                 .take(self.pos.col.saturating_sub(1) as usize)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t".to_string(),
+                    c => " ".repeat(escape_controls(c.encode_utf8(&mut [0; 4])).chars().count()),
+                })
                 .collect();
+            let line = escape_controls(line);
             write!(f, "\n{pad} |\n{num} | {line}\n{pad} | {caret_pad}^")?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", escape_controls(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character but the tab written as an escape (`\u{1b}`): content
+/// is quoted in messages, and a terminal must show an escape sequence, not obey it (clear the
+/// screen, retitle the window, fake a success line). Unicode bidirectional controls are
+/// escaped too, as they can reorder what a reader sees.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A text file whose lines diagnostics can quote.
@@ -97,6 +128,18 @@ impl SourceFile {
             .lines()
             .nth(line as usize - 1)
             .map(|l| l.trim_end_matches('\r').to_string())
+    }
+
+    /// The line and column (in characters) of a byte offset into the text.
+    pub fn pos_at(&self, offset: usize) -> Pos {
+        let mut at = offset.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = &self.text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Pos::new(line as u32, col as u32)
     }
 
     pub fn error(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
@@ -221,7 +264,8 @@ impl fmt::Display for Diagnostics {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             let warnings = group.len() - errors;
-            writeln!(f, "── {} ({})", path.display(), counts(errors, warnings))?;
+            let shown = escape_controls(&path.to_string_lossy()).into_owned();
+            writeln!(f, "── {shown} ({})", counts(errors, warnings))?;
             for d in &group {
                 writeln!(f, "{d}\n")?;
             }
@@ -290,6 +334,33 @@ mod tests {
         assert!(text.starts_with("content/x.yaml:2:9: error: unknown metric"));
         assert!(text.contains("2 | metric: transplant.kidney\n  |         ^"));
         assert!(text.ends_with("= hint: did you mean `transplants.kidney`?"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_never_sent_to_the_terminal() {
+        let file = SourceFile::new("content/x.yaml", "title: \"\u{1b}[2J\u{7}hola\"\n");
+        let d = file
+            .error(Pos::new(1, 14), "bad title `\u{1b}[2J`")
+            .with_hint("not \u{9b}31m this");
+        let text = Diagnostics(vec![d]).to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{9b}'));
+        assert!(text.contains(r"bad title `\u{1b}[2J`"), "{text}");
+        assert!(
+            text.contains(r#"1 | title: "\u{1b}[2J\u{7}hola""#),
+            "{text}"
+        );
+        // The caret stays under the `h` of `hola`: the escapes are as wide as they are shown.
+        let line = text.lines().find(|l| l.starts_with("1 |")).unwrap();
+        let caret = text.lines().find(|l| l.ends_with('^')).unwrap();
+        assert_eq!(line.find("hola"), Some(caret.len() - 1), "{text}");
+    }
+
+    #[test]
+    fn positions_of_byte_offsets() {
+        let file = SourceFile::new("x.md", "año\nuno [a](x)\n");
+        assert_eq!(file.pos_at(0), Pos::new(1, 1));
+        assert_eq!(file.pos_at(9), Pos::new(2, 5));
+        assert_eq!(file.pos_at(2), Pos::new(1, 2)); // inside `ñ`: its start
     }
 
     #[test]

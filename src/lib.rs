@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod diagnostics;
+pub mod files;
 pub mod load;
 pub mod memo;
 pub mod model;
@@ -19,6 +20,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod synth;
+pub mod urls;
 pub mod validate;
 pub mod write;
 
@@ -212,10 +214,9 @@ fn run(
             })?;
         for f in &index {
             staging.put(f).map_err(|e| {
-                with_earlier(Diagnostics(vec![Diagnostic::file_error(
-                    Path::new(&f.path),
-                    e.to_string(),
-                )]))
+                with_earlier(Diagnostics(
+                    e.diagnostic(staging.out()).into_iter().collect(),
+                ))
             })?;
             staged += 1;
         }
@@ -267,9 +268,13 @@ pub fn build(root: &Path, out: &Path) -> Result<Outcome, Diagnostics> {
 
 pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
     let refuse = |e: write::WriteError| {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::file_error(out, e.to_string()));
-        d
+        let d = e.diagnostic(out).unwrap_or_else(|| {
+            Diagnostic::file_error(
+                out,
+                "the site could not be written (an earlier file failed)",
+            )
+        });
+        Diagnostics(vec![d])
     };
     write::check_output_dir(root, out).map_err(refuse)?;
     // Dropped unfinished on any error below: the staged files go, `out` stays as it was.
@@ -279,5 +284,10 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     outcome.timings.write = written.swap;
     outcome.timings.deferred = written.deferred;
     outcome.reused = written.reused;
+    if let Some(leftover) = written.leftover {
+        let mut warning = Diagnostic::file_error(out, leftover);
+        warning.severity = diagnostics::Severity::Warning;
+        outcome.diagnostics.push(warning);
+    }
     Ok(outcome)
 }

@@ -3,8 +3,25 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use cifras::diagnostics::Diagnostics;
+use cifras::diagnostics::{escape_controls, Diagnostics};
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// `println!` that ends quietly when stdout is a closed pipe (`cifras check | head -1`): the
+/// standard macro panics there. The command still finishes and exits with its own status.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!`, quiet on a closed pipe like `say!`.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -112,13 +129,13 @@ fn main() -> ExitCode {
                 Ok(mut outcome) => {
                     let diagnostics = std::mem::take(&mut outcome.diagnostics);
                     if !diagnostics.is_empty() {
-                        eprintln!("{}\n", located(diagnostics, &cli.root));
+                        tell!("{}\n", located(diagnostics, &cli.root));
                     }
                     let reused = match outcome.reused {
                         0 => String::new(),
                         n => format!("; {n} unchanged PNGs kept from the previous build"),
                     };
-                    println!(
+                    say!(
                         "Built {} files from {} bulletins ({} figures) into {}{reused}",
                         outcome.file_count(),
                         outcome.bulletins,
@@ -126,13 +143,13 @@ fn main() -> ExitCode {
                         out.display()
                     );
                     if *timings {
-                        eprintln!("Timings: {}", outcome.timings);
+                        tell!("Timings: {}", outcome.timings);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
-                    eprintln!("{}", located(diags, &cli.root));
-                    eprintln!("Nothing was written; {} is unchanged.", out.display());
+                    tell!("{}", located(diags, &cli.root));
+                    tell!("Nothing was written; {} is unchanged.", out.display());
                     ExitCode::FAILURE
                 }
             }
@@ -145,7 +162,7 @@ fn main() -> ExitCode {
             let (diags, ok, summary) = match cifras::check(&cli.root) {
                 Ok(o) => {
                     if *timings {
-                        eprintln!("Timings: {}", o.timings);
+                        tell!("Timings: {}", o.timings);
                     }
                     let summary = format!(
                         "{} bulletins, {} figures, {} files would be written",
@@ -161,13 +178,13 @@ fn main() -> ExitCode {
             let ok = ok && !diags.has_errors();
             let diags = located(diags, &cli.root);
             match format {
-                Format::Json => println!("{}", diags.to_json()),
+                Format::Json => say!("{}", diags.to_json()),
                 Format::Text => {
                     if !diags.is_empty() {
-                        eprintln!("{diags}");
+                        tell!("{diags}");
                     }
                     if ok {
-                        println!("OK: {summary}");
+                        say!("OK: {summary}");
                     }
                 }
             }
@@ -193,7 +210,7 @@ fn main() -> ExitCode {
             match cifras::serve::serve(&cli.root, serve) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    tell!("error: {}", escape_controls(&e.to_string()));
                     ExitCode::FAILURE
                 }
             }
@@ -206,7 +223,7 @@ fn main() -> ExitCode {
         } => match cifras::synth::write(out, *bulletins, *seed, hugo.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                tell!("error: {}", escape_controls(&e.to_string()));
                 ExitCode::FAILURE
             }
         },
@@ -214,7 +231,7 @@ fn main() -> ExitCode {
             what: New::Bulletin { slug },
         } => match cifras::scaffold::new_bulletin(&cli.root, slug) {
             Ok([yaml, md]) => {
-                println!(
+                say!(
                     "Created {} and {}.\nPaste the bulletin's text into the .md, fill in the .yaml, then run `cifras check`.",
                     yaml.display(),
                     md.display()
@@ -222,7 +239,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                tell!("error: {}", escape_controls(&e.to_string()));
                 ExitCode::FAILURE
             }
         },

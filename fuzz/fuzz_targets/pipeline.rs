@@ -48,6 +48,13 @@ fuzz_target!(|data: &[u8]| {
         let tera = cifras::render::templates(Path::new("/nonexistent")).expect("built-in templates");
         // PNG pixels depend only on the layout code, not on the input: render lists them undrawn.
         let charts = cifras::render::charts::SiteCharts::draw(&site, None);
-        let _ = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None, None);
+        let sink = cifras::render::Sink::Keep;
+        let rendered = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None, sink);
+        // The data downloads (CSV, JSON) are made from content; PNGs are not drawn (see above).
+        if let Ok(rendered) = rendered {
+            for d in rendered.deferred.iter().filter(|d| !d.path.ends_with(".png")) {
+                let _ = d.draw();
+            }
+        }
     }
 });

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceFile};
+use crate::files;
 use schema::{BulletinFile, MetricsFile, PlacesFile, SiteFile};
 
 /// Content files larger than this are refused: a bulletin is a few kilobytes, and a huge file
@@ -59,6 +60,10 @@ pub fn load_with(
 ) -> Result<(Sources, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let content = Path::new("content");
+    if let Err(e) = files::dir_exists(&root.join(content)) {
+        diags.push(refused(content, &e));
+        return Err(diags);
+    }
     if !root.join(content).is_dir() {
         diags.push(
             Diagnostic::file_error(content, "content directory not found").with_hint(format!(
@@ -95,12 +100,19 @@ fn load_bulletins(
     memo: Option<&crate::memo::Memo>,
     diags: &mut Diagnostics,
 ) -> Vec<Arc<BulletinSource>> {
-    if !root.join(dir).is_dir() {
-        diags.push(
-            Diagnostic::file_error(dir, "bulletins directory not found")
-                .with_hint("create it and add one <slug>.yaml + <slug>.md pair per bulletin"),
-        );
-        return Vec::new();
+    match files::dir_exists(&root.join(dir)) {
+        Ok(true) => {}
+        Err(e) => {
+            diags.push(refused(dir, &e));
+            return Vec::new();
+        }
+        Ok(false) => {
+            diags.push(
+                Diagnostic::file_error(dir, "bulletins directory not found")
+                    .with_hint("create it and add one <slug>.yaml + <slug>.md pair per bulletin"),
+            );
+            return Vec::new();
+        }
     }
     // First the listing (cheap, in order), then the reading and parsing in parallel.
     let mut jobs: Vec<(String, PathBuf, PathBuf)> = Vec::new();
@@ -121,6 +133,10 @@ fn load_bulletins(
         if name.starts_with('.') || name.ends_with('~') {
             continue; // editor and OS litter
         }
+        if entry.file_type().is_symlink() {
+            diags.push(refused(&rel, &files::Refused::Link));
+            continue;
+        }
         if !entry.file_type().is_file() {
             diags.push(
                 Diagnostic::file_error(&rel, "not a regular file")
@@ -135,17 +151,23 @@ fn load_bulletins(
         match ext {
             "yaml" => {
                 let text_rel = dir.join(format!("{slug}.md"));
-                if !root.join(&text_rel).is_file() {
-                    diags.push(
+                match files::file_exists(&root.join(&text_rel)) {
+                    Ok(true) => {}
+                    // A link or folder: reported under its own name by this loop.
+                    Err(_) => continue,
+                    Ok(false) => {
+                        diags.push(
                         Diagnostic::file_error(&rel, format!("bulletin text `{}` is missing", text_rel.display()))
                             .with_hint("every bulletin needs its Markdown text beside its data: create the .md file with the bulletin's text"),
                     );
-                    continue;
+                        continue;
+                    }
                 }
                 jobs.push((slug.to_string(), rel, text_rel));
             }
             "md" => {
-                if !root.join(dir).join(format!("{slug}.yaml")).is_file() {
+                let data = root.join(dir).join(format!("{slug}.yaml"));
+                if matches!(files::file_exists(&data), Ok(false)) {
                     diags.push(
                         Diagnostic::file_error(&rel, "bulletin text has no data file").with_hint(
                             format!(
@@ -207,6 +229,20 @@ fn load_bulletins(
     bulletins
 }
 
+/// A file or folder not read (a link, too large, unreadable), with what to do about it.
+fn refused(rel: &Path, e: &files::Refused) -> Diagnostic {
+    let d = Diagnostic::file_error(rel, e.to_string());
+    match e {
+        files::Refused::Link => {
+            d.with_hint("replace the link with the file itself (copy it into the project)")
+        }
+        files::Refused::TooLarge(..) => {
+            d.with_hint("a bulletin is a few kilobytes: check that this is the right file")
+        }
+        _ => d,
+    }
+}
+
 fn unexpected_file(rel: &Path) -> Diagnostic {
     Diagnostic::file_error(rel, "unexpected file in the bulletins folder")
         .with_hint("only <slug>.yaml and <slug>.md files belong here")
@@ -214,22 +250,10 @@ fn unexpected_file(rel: &Path) -> Diagnostic {
 
 /// Read a UTF-8 text file, refusing huge files and reporting the first invalid byte's position.
 fn read_text(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
-    let full = root.join(rel);
-    let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        diags.push(
-            Diagnostic::file_error(
-                rel,
-                format!("file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})"),
-            )
-            .with_hint("a bulletin is a few kilobytes: check that this is the right file"),
-        );
-        return None;
-    }
-    let bytes = match fs::read(&full) {
+    let bytes = match files::read(&root.join(rel), MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::file_error(rel, format!("cannot read: {e}")));
+            diags.push(refused(rel, &e));
             return None;
         }
     };
@@ -261,6 +285,10 @@ fn parse_file<T: DeserializeOwned>(
     rel: &Path,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
+    if let Err(e) = files::file_exists(&root.join(rel)) {
+        diags.push(refused(rel, &e));
+        return None;
+    }
     if !root.join(rel).is_file() {
         diags.push(
             Diagnostic::file_error(rel, "required file is missing")

@@ -26,27 +26,16 @@ pub(super) fn static_files(r: &mut Renderer, root: &Path) {
         .iter()
         .map(|(n, b)| (format!("static/{n}"), b.to_vec()))
         .collect();
-    let dir = root.join("static");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
+    for (name, read) in crate::files::project_files(root, "static") {
+        let name = format!("static/{name}");
+        match read {
+            Ok(bytes) => {
+                files.insert(name, bytes);
             }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let name = format!("static/{}", rel.to_string_lossy().replace('\\', "/"));
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    files.insert(name, bytes);
-                }
-                Err(e) => r.made.diags.push(Diagnostic::file_error(
-                    Path::new(&name),
-                    format!("cannot read: {e}"),
-                )),
-            }
+            Err(e) => r
+                .made
+                .diags
+                .push(Diagnostic::file_error(Path::new(&name), e.to_string())),
         }
     }
     // Content-hashed names: a new deploy never mixes with a cached old stylesheet.

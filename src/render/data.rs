@@ -4,7 +4,11 @@
 //! figure's CSV line and JSON object are encoded once (`Encoded`) and the files are put
 //! together from them.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
+
+use super::csv_cell::cell;
 
 use crate::model::{Number, ObsRef, Period, Qualifier, Site};
 use crate::validate::kind_name;
@@ -30,18 +34,18 @@ impl From<Number> for Value {
 /// One row per figure. Field order is the CSV column order.
 #[derive(Serialize)]
 pub struct Row<'a> {
-    pub bulletin: &'a str,
-    pub bulletin_title: &'a str,
+    pub bulletin: Cow<'a, str>,
+    pub bulletin_title: Cow<'a, str>,
     pub bulletin_date: String,
-    pub report: &'a str,
-    pub report_title: &'a str,
+    pub report: Cow<'a, str>,
+    pub report_title: Cow<'a, str>,
     pub kind: &'static str,
-    pub metric: &'a str,
-    pub metric_label: &'a str,
+    pub metric: Cow<'a, str>,
+    pub metric_label: Cow<'a, str>,
     pub value: Value,
     /// `more_than`, `about`, or empty.
     pub qualifier: &'static str,
-    pub unit: &'a str,
+    pub unit: Cow<'a, str>,
     pub period_start: String,
     pub period_end: String,
     pub as_of: String,
@@ -65,21 +69,21 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
         Period::Unstated => Default::default(),
     };
     Row {
-        bulletin: &b.slug,
-        bulletin_title: &b.title,
+        bulletin: b.slug.as_str().into(),
+        bulletin_title: b.title.as_str().into(),
         bulletin_date: b.date.map(|d| d.to_string()).unwrap_or_default(),
-        report: &r.id,
-        report_title: &r.title,
+        report: r.id.as_str().into(),
+        report_title: r.title.as_str().into(),
         kind: kind_name(r.kind),
-        metric: &m.id,
-        metric_label: &m.label,
+        metric: m.id.as_str().into(),
+        metric_label: m.label.as_str().into(),
         value: f.value.into(),
         qualifier: match f.qualifier {
             Some(Qualifier::MoreThan) => "more_than",
             Some(Qualifier::About) => "about",
             None => "",
         },
-        unit: &m.unit,
+        unit: m.unit.as_str().into(),
         period_start: start,
         period_end: end,
         as_of,
@@ -99,6 +103,31 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
             .map(|v| crate::model::format::number(*v).replace(',', ""))
             .collect::<Vec<_>>()
             .join(";"),
+    }
+}
+
+impl Row<'_> {
+    /// The row as CSV cells: every text neutralised against formulas (see `csv_cell`). Only the
+    /// CSV needs it; the JSON keeps the text as written.
+    pub fn for_csv(self) -> Self {
+        let text = |c: Cow<'_, str>| -> String { cell(&c).into_owned() };
+        Row {
+            bulletin: text(self.bulletin).into(),
+            bulletin_title: text(self.bulletin_title).into(),
+            bulletin_date: text(self.bulletin_date.into()),
+            report: text(self.report).into(),
+            report_title: text(self.report_title).into(),
+            metric: text(self.metric).into(),
+            metric_label: text(self.metric_label).into(),
+            unit: text(self.unit).into(),
+            period_start: text(self.period_start.into()),
+            period_end: text(self.period_end.into()),
+            as_of: text(self.as_of.into()),
+            scope: text(self.scope.into()),
+            scope_names: text(self.scope_names.into()),
+            conflicting_values: text(self.conflicting_values.into()),
+            ..self
+        }
     }
 }
 
@@ -131,12 +160,12 @@ pub fn encode_bulletin(site: &Site, bulletin: usize) -> Result<BulletinLines, St
                             figure: fi,
                         },
                     );
+                    let json = serde_json::to_string_pretty(&row).map_err(|e| e.to_string())?;
                     let mut w = csv::WriterBuilder::new()
                         .has_headers(false)
                         .from_writer(Vec::new());
-                    w.serialize(&row).map_err(|e| e.to_string())?;
+                    w.serialize(row.for_csv()).map_err(|e| e.to_string())?;
                     let csv = w.into_inner().map_err(|e| e.to_string())?;
-                    let json = serde_json::to_string_pretty(&row).map_err(|e| e.to_string())?;
                     Ok(Line {
                         csv: String::from_utf8(csv).map_err(|e| e.to_string())?,
                         json: format!("  {}", json.replace('\n', "\n  ")),
@@ -240,7 +269,7 @@ mod tests {
         );
         let rows: Vec<Row> = site.all_observations().map(|o| row(&site, o)).collect();
         let mut w = csv::Writer::from_writer(Vec::new());
-        for r in &rows {
+        for r in site.all_observations().map(|o| row(&site, o).for_csv()) {
             w.serialize(r).unwrap();
         }
         assert_eq!(enc.csv(site.all_observations()), w.into_inner().unwrap());

@@ -1,5 +1,6 @@
 //! Bulletin text to HTML. Policy for untrusted text: raw HTML in the Markdown is shown as
-//! text, never passed through, and links may only use http(s), mailto or relative URLs.
+//! text, never passed through, and links may only use http(s), mailto or relative URLs
+//! (`crate::urls`).
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag};
 
@@ -19,11 +20,7 @@ pub fn to_html(markdown: &str, demote: usize, marks: &[Mark]) -> String {
     marks.dedup_by(|a, b| a.id == b.id);
     let mut opened: Vec<bool> = vec![false; marks.len()];
     let mut events: Vec<Event> = Vec::new();
-    let parser = Parser::new_ext(
-        markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    )
-    .into_offset_iter();
+    let parser = Parser::new_ext(markdown, crate::urls::MARKDOWN).into_offset_iter();
     for (event, range) in parser {
         let event = match event {
             // Text that maps byte for byte onto the source can carry marks.
@@ -145,16 +142,9 @@ fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
     HeadingLevel::try_from(n).unwrap_or(HeadingLevel::H6)
 }
 
+/// `validate` refuses texts with unsafe links; this keeps any that reach here out of the page.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    let lower = url.trim().to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s);
-    let allowed = match scheme {
-        None => true,
-        // "a/b:c" is a relative path, not a scheme
-        Some(s) if s.contains('/') || s.contains('?') || s.contains('#') => true,
-        Some(s) => matches!(s, "http" | "https" | "mailto"),
-    };
-    if allowed {
+    if crate::urls::is_safe(&url) {
         url
     } else {
         CowStr::Borrowed("#")

@@ -7,6 +7,7 @@
 
 mod assets;
 pub mod charts;
+mod csv_cell;
 pub mod data;
 pub mod markdown;
 mod output;

@@ -285,10 +285,8 @@ impl<'a> Renderer<'a> {
         match self.sink {
             Sink::Disk(staging) => match staging.put(&file) {
                 Ok(()) => self.made.staged += 1,
-                Err(e) => self
-                    .made
-                    .diags
-                    .push(Diagnostic::file_error(Path::new(&file.path), e.to_string())),
+                // About the output folder, and once: not once per page, named as a project file.
+                Err(e) => self.made.diags.0.extend(e.diagnostic(staging.out())),
             },
             Sink::Keep => self.made.out.push(file),
             Sink::Discard => self.made.out.push(OutputFile {

@@ -47,31 +47,19 @@ pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
         })
         .collect();
     let mut diags = Diagnostics::default();
-    let dir = root.join("templates");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            let p = entry.path();
-            if entry.file_type().is_file() && p.extension().is_some_and(|e| e == "html") {
-                let name = p
-                    .strip_prefix(&dir)
-                    .unwrap_or(p)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let shown = Path::new("templates").join(&name);
-                match std::fs::read_to_string(p) {
-                    Ok(text) => {
-                        sources.insert(name, (shown.display().to_string(), text));
-                    }
-                    Err(e) => diags.push(Diagnostic::file_error(
-                        &shown,
-                        format!("cannot read template: {e}"),
-                    )),
-                }
+    for (name, read) in crate::files::project_files(root, "templates") {
+        let shown = Path::new("templates").join(&name);
+        // Other files may sit beside the templates (notes, backups); a link is refused anyway.
+        let text = match read {
+            Ok(_) if !name.ends_with(".html") => continue,
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| crate::files::Refused::NotText),
+            Err(e) => Err(e),
+        };
+        match text {
+            Ok(text) => {
+                sources.insert(name, (shown.display().to_string(), text));
             }
+            Err(e) => diags.push(Diagnostic::file_error(&shown, e.to_string())),
         }
     }
     let mut tera = Tera::default();

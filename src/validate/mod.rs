@@ -2,6 +2,7 @@
 //! stated in the text) and turn them into the typed `model::Content`. Every problem is
 //! collected, located and given a hint; errors stop the build, warnings do not.
 
+pub mod limits;
 pub mod provenance;
 pub mod spanish_numbers;
 
@@ -12,6 +13,8 @@ use rayon::prelude::*;
 use crate::diagnostics::{did_you_mean, Diagnostics, Pos, SourceFile};
 use crate::load::schema::{self, ReportKind, S};
 use crate::load::{BulletinSource, Sources};
+use limits::Field;
+
 use crate::model::{
     Bulletin, Conflict, Content, Date, Figure, Metric, Period, Place, PlaceKind, Report, SiteConfig,
 };
@@ -148,6 +151,14 @@ fn site(src: &Sources, diags: &mut Diagnostics) -> SiteConfig {
     }
     for text in [&s.title, &s.language, &s.author] {
         non_empty(f, text, diags);
+        limits::fits(f, text, Field::Title, diags);
+    }
+    for text in [&s.description, &s.license] {
+        limits::fits(f, text, Field::Note, diags);
+    }
+    for link in &s.links {
+        limits::fits(f, &link.label, Field::Title, diags);
+        limits::url(f, &link.url, diags);
     }
     SiteConfig {
         title: s.title.value.clone(),
@@ -184,7 +195,7 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             });
-        if !id_ok {
+        if limits::fits(f, id, Field::Slug, diags) && !id_ok {
             diags.push(
                 f.error(pos(id), format!("metric id `{}` is not valid", id.value))
                     .with_hint(
@@ -203,7 +214,7 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
                 )),
             );
         }
-        if !is_url_slug(&m.slug.value) {
+        if limits::fits(f, &m.slug, Field::Slug, diags) && !is_url_slug(&m.slug.value) {
             diags.push(
                 f.error(
                     pos(&m.slug),
@@ -226,6 +237,9 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
         for text in [&m.label, &m.unit, &m.definition] {
             non_empty(f, text, diags);
         }
+        limits::fits(f, &m.label, Field::Title, diags);
+        limits::fits(f, &m.unit, Field::Title, diags);
+        limits::fits(f, &m.definition, Field::Note, diags);
         if let Some(d) = &m.decimals {
             if d.value > 6 {
                 diags.push(f.error(pos(d), "at most 6 decimals are supported"));
@@ -305,7 +319,7 @@ fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {
     let specs = &src.places.data.places;
     let mut seen: HashMap<&str, u32> = HashMap::new();
     for p in specs {
-        if !is_url_slug(&p.id.value) {
+        if limits::fits(f, &p.id, Field::Slug, diags) && !is_url_slug(&p.id.value) {
             diags.push(
                 f.error(
                     pos(&p.id),
@@ -324,6 +338,8 @@ fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {
             );
         }
         non_empty(f, &p.name, diags);
+        limits::fits(f, &p.name, Field::Title, diags);
+        limits::fits_opt(f, &p.note, Field::Note, diags);
     }
     let index: HashMap<&str, usize> = specs
         .iter()
@@ -426,7 +442,19 @@ fn place_ref(
 fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulletin {
     let f = &b.yaml.file;
     let y = &b.yaml.data;
-    if !is_url_slug(&b.slug) {
+    let slug_chars = b.slug.chars().count();
+    if slug_chars > limits::MAX_SLUG {
+        diags.push(
+            crate::diagnostics::Diagnostic::file_error(
+                &f.path,
+                format!(
+                    "the file name's slug is {slug_chars} characters long; the limit is {}",
+                    limits::MAX_SLUG
+                ),
+            )
+            .with_hint("rename the .yaml and .md pair to a shorter slug: it becomes the page's URL and folder name"),
+        );
+    } else if !is_url_slug(&b.slug) {
         diags.push(
             crate::diagnostics::Diagnostic::file_error(
                 &f.path,
@@ -436,6 +464,22 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         );
     }
     non_empty(f, &y.title, diags);
+    limits::fits(f, &y.title, Field::Title, diags);
+    for field in [&y.kicker, &y.number, &y.source.seed] {
+        limits::fits_opt(f, field, Field::Title, diags);
+    }
+    limits::fits(f, &y.source.publisher, Field::Title, diags);
+    limits::fits_opt(f, &y.date_note, Field::Note, diags);
+    for tag in &y.tags {
+        limits::fits(f, tag, Field::Title, diags);
+    }
+    for note in &y.notes {
+        limits::fits(f, note, Field::Note, diags);
+    }
+    if let Some(url) = &y.source.url {
+        limits::url(f, url, diags);
+    }
+    limits::markdown_links(&b.text, diags);
     let pub_date = y.date.value.as_ref().and_then(|d| {
         let spanned = S::new(d.clone(), y.date.referenced, y.date.defined);
         date(f, &spanned, diags)
@@ -456,7 +500,9 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
     let mut report_ids: HashMap<&str, u32> = HashMap::new();
     let mut reports = Vec::new();
     for r in &y.reports {
-        if !is_url_slug(&r.id.value) {
+        limits::fits(f, &r.title, Field::Title, diags);
+        limits::fits_opt(f, &r.note, Field::Note, diags);
+        if limits::fits(f, &r.id, Field::Slug, diags) && !is_url_slug(&r.id.value) {
             diags.push(
                 f.error(
                     pos(&r.id),
@@ -658,7 +704,9 @@ fn report(
         }
         let m = &refs.metrics[metric];
         let mut values = vec![&fig.value];
+        limits::fits_opt(f, &fig.note, Field::Note, diags);
         if let Some(c) = &fig.conflict {
+            limits::fits(f, &c.value.note, Field::Note, diags);
             if c.value.other_values.is_empty() {
                 diags.push(
                     f.error(
@@ -784,7 +832,24 @@ fn check_sums(
         if parts.is_empty() || parts.iter().any(|p| p.value.scale > 0) || total.value.scale > 0 {
             continue;
         }
-        let sum: u64 = parts.iter().map(|p| p.value.digits).sum();
+        // Checked: parts of 18446744073709551615 and 2 must not wrap round to "equal" 1.
+        let Some(sum) = parts
+            .iter()
+            .try_fold(0u64, |sum, p| sum.checked_add(p.value.digits))
+        else {
+            diags.push(
+                f.error(
+                    spans[i],
+                    format!(
+                        "the parts of `{}` add up to more than {}, the largest figure cifras can hold",
+                        m.id,
+                        u64::MAX
+                    ),
+                )
+                .with_hint("check the parts' values: one is far larger than any real count"),
+            );
+            continue;
+        };
         let all = parts.len() == m.children.len();
         let bad = if all {
             sum != total.value.digits

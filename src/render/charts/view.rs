@@ -134,13 +134,15 @@ pub fn csv(view: &ChartView) -> Result<Vec<u8>, String> {
             .map(|(s, e)| (s.to_string(), e.to_string()))
             .unwrap_or_default();
         let value = format!("{}", (m.value * 1e6).round() / 1e6);
+        // Text cells are neutralised against formulas; `value` is a number and stays one.
+        use crate::render::csv_cell::cell;
         w.write_record([
-            name.as_str(),
+            &cell(name),
             value.as_str(),
-            m.value_label.as_str(),
-            start.as_str(),
-            end.as_str(),
-            m.footnote.as_deref().unwrap_or(""),
+            &cell(&m.value_label),
+            &cell(&start),
+            &cell(&end),
+            &cell(m.footnote.as_deref().unwrap_or("")),
         ])
         .map_err(|e| e.to_string())?;
     }

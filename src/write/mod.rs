@@ -7,6 +7,12 @@
 //! written as soon as it is made. A PNG whose content is unchanged since the previous build (same
 //! drawing, same `cifras` executable) is linked from the previous output instead of drawn again:
 //! drawing PNGs is most of a build's time.
+//!
+//! `lock` keeps a second build from writing the same output at once and clears what killed
+//! builds left; `swap` exchanges the old and new sites atomically where the system can.
+
+mod lock;
+mod swap;
 
 use std::fs;
 use std::io;
@@ -31,6 +37,38 @@ pub enum WriteError {
     Io(PathBuf, io::Error),
     /// A deferred file could not be made.
     Make(String),
+    /// Not written because an earlier file of this build could not be (already reported).
+    Abandoned,
+}
+
+impl WriteError {
+    /// The error as one diagnostic about the output folder `out`; `None` for `Abandoned`, so a
+    /// full disk is one message, not one per file.
+    pub fn diagnostic(&self, out: &Path) -> Option<crate::diagnostics::Diagnostic> {
+        let d = crate::diagnostics::Diagnostic::file_error(out, self.to_string());
+        match self {
+            WriteError::Abandoned => None,
+            WriteError::Io(_, e) if no_room(e) => Some(d.with_hint(
+                "the disk (or your quota) is full: free some space and build again; the previous site is unchanged",
+            )),
+            _ => Some(d),
+        }
+    }
+}
+
+/// Whether an error means the disk, the quota or the file size limit has no room left.
+fn no_room(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG)
+    ) {
+        return true;
+    }
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    )
 }
 
 /// What writing took and did.
@@ -42,6 +80,8 @@ pub struct Written {
     pub deferred: Duration,
     /// PNGs linked unchanged from the previous build rather than drawn.
     pub reused: usize,
+    /// The previous site, if it could not be deleted after the swap (the new site is in place).
+    pub leftover: Option<String>,
 }
 
 impl std::fmt::Display for WriteError {
@@ -50,27 +90,37 @@ impl std::fmt::Display for WriteError {
             WriteError::Refused(why) => write!(f, "{why}"),
             WriteError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             WriteError::Make(why) => write!(f, "{why}"),
+            WriteError::Abandoned => write!(f, "not written: an earlier file failed"),
         }
     }
 }
 
 /// Refuse output directories whose replacement would destroy something that is not a site.
 pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), WriteError> {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let out_abs = abs(out);
-    let project_abs = abs(project);
+    let out_abs = resolved(out);
+    let project_abs = resolved(project);
     let mut forbidden = vec![project_abs.clone(), PathBuf::from("/")];
-    for d in ["content", "templates", "static", "src", "assets"] {
+    for d in ["src", "assets"] {
         forbidden.push(project_abs.join(d));
     }
     if let Some(home) = std::env::var_os("HOME") {
-        forbidden.push(abs(Path::new(&home)));
+        forbidden.push(resolved(Path::new(&home)));
     }
     if forbidden.contains(&out_abs) || project_abs.starts_with(&out_abs) {
         return Err(WriteError::Refused(format!(
             "refusing to write the site into {}: replacing it would delete your files; choose a dedicated folder such as public/",
             out.display()
         )));
+    }
+    // Inside the project's sources, the site would be read back as content by the next build
+    // (or deleted with the folder): never.
+    for d in ["content", "templates", "static"] {
+        if out_abs.starts_with(project_abs.join(d)) {
+            return Err(WriteError::Refused(format!(
+                "refusing to write the site into {}: it is inside the project's {d}/ folder, which cifras reads; choose a folder outside content/, templates/ and static/, such as public/",
+                out.display()
+            )));
+        }
     }
     if out.is_dir() {
         let mut entries = fs::read_dir(out).map_err(|e| WriteError::Io(out.to_path_buf(), e))?;
@@ -88,6 +138,47 @@ pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), WriteError> {
         )));
     }
     Ok(())
+}
+
+/// `p` made absolute, with every link and `..` in the part that exists resolved (the rest,
+/// not yet created, appended as written): so `content/../content/x` and a link to `content/`
+/// are recognised before anything is created.
+fn resolved(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            let mut out = real;
+            for c in rest.iter().rev() {
+                match *c {
+                    c if c == ".." => {
+                        out.pop();
+                    }
+                    c if c == "." => {}
+                    c => out.push(c),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            // A trailing `..` or `.` has no file name: resolve it with the parent.
+            (Some(parent), None) => {
+                rest.push(
+                    existing
+                        .components()
+                        .next_back()
+                        .map_or("".as_ref(), |c| c.as_os_str()),
+                );
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
 }
 
 /// Write `files` and make and write `deferred`, so that `out` holds exactly them, atomically
@@ -109,28 +200,59 @@ pub struct Staging {
     dir: PathBuf,
     /// Directories already created in `dir`, so each file costs one `write`.
     made: Mutex<FxHashSet<String>>,
+    /// Set by the first file that could not be written: the build has failed, and the files
+    /// after it are not attempted (a full disk is one error, not one per file).
+    failed: std::sync::atomic::AtomicBool,
     finished: bool,
+    /// The output's lock, held until the staging is finished or abandoned.
+    _lock: lock::Lock,
 }
 
 impl Staging {
     pub fn new(out: &Path) -> Result<Staging, WriteError> {
         let (parent, name) = beside(out);
         fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-        let dir = parent.join(format!(".{name}.cifras-new-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let lock = lock::lock(&parent, &name, out)?;
+        lock::clear_debris(&parent, &name, out)?;
+        let dir = parent.join(lock::new_name(&name));
         fs::create_dir(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
             made: Mutex::default(),
+            failed: Default::default(),
             finished: false,
+            _lock: lock,
         })
+    }
+
+    /// The output folder this build replaces.
+    pub fn out(&self) -> &Path {
+        &self.out
     }
 
     /// Write one file now. Called from many threads at once.
     pub fn put(&self, f: &OutputFile) -> Result<(), WriteError> {
-        let p = self.place(&f.path)?;
-        fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p, e))
+        self.guard(|| {
+            let p = self.place(&f.path)?;
+            fs::write(&p, &f.bytes).map_err(|e| WriteError::Io(p, e))
+        })
+    }
+
+    /// Run one write unless an earlier one failed; the first failure is returned as it is,
+    /// every later call gets `Abandoned`.
+    fn guard<T>(&self, write: impl FnOnce() -> Result<T, WriteError>) -> Result<T, WriteError> {
+        use std::sync::atomic::Ordering;
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(WriteError::Abandoned);
+        }
+        write().map_err(|e| {
+            if self.failed.swap(true, Ordering::Relaxed) {
+                WriteError::Abandoned
+            } else {
+                e
+            }
+        })
     }
 
     /// Where `path` goes in the staging directory, with its parent directories created.
@@ -157,20 +279,37 @@ impl Staging {
         let started = Instant::now();
         let previous = previous_pngs(&self.out);
         let generator = generator_key();
-        // Each file: its reuse key (PNGs), its size, and whether it was reused.
-        let made: Vec<(Option<u64>, u64, bool)> = deferred
+        let results: Vec<Result<MadeFile, WriteError>> = deferred
             .par_iter()
-            .map(|d| -> Result<_, WriteError> {
-                let p = self.place(&d.path)?;
-                let key = generator.and_then(|g| Some(d.content_key()? ^ g));
-                if let Some(size) = key.and_then(|k| reuse(&self.out, &previous, &d.path, k, &p)) {
-                    return Ok((key, size, true));
-                }
-                let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
-                fs::write(&p, &made.bytes).map_err(|e| WriteError::Io(p, e))?;
-                Ok((key, made.bytes.len() as u64, false))
+            .map(|d| {
+                self.guard(|| {
+                    let p = self.place(&d.path)?;
+                    let key = generator.and_then(|g| Some(d.content_key()? ^ g));
+                    if let Some(size) =
+                        key.and_then(|k| reuse(&self.out, &previous, &d.path, k, &p))
+                    {
+                        return Ok((key, size, true));
+                    }
+                    let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
+                    fs::write(&p, &made.bytes).map_err(|e| WriteError::Io(p, e))?;
+                    Ok((key, made.bytes.len() as u64, false))
+                })
             })
-            .collect::<Result<_, _>>()?;
+            .collect();
+        // The files are made in parallel: report the error that stopped the build, not an
+        // `Abandoned` that happens to come before it in the list.
+        let mut made = Vec::with_capacity(results.len());
+        let mut abandoned = false;
+        for r in results {
+            match r {
+                Ok(m) => made.push(m),
+                Err(WriteError::Abandoned) => abandoned = true,
+                Err(e) => return Err(e),
+            }
+        }
+        if abandoned {
+            return Err(WriteError::Abandoned);
+        }
         written.reused = made.iter().filter(|(_, _, reused)| *reused).count();
         written.deferred = started.elapsed();
 
@@ -183,30 +322,42 @@ impl Staging {
         }
         let m = self.dir.join(MARKER);
         fs::write(&m, marker).map_err(|e| WriteError::Io(m, e))?;
-        self.swap()?;
+        written.leftover = self.swap()?;
         written.swap = started.elapsed();
         Ok(written)
     }
 
-    /// Move the old site aside, move the new one in, then delete the old one.
-    fn swap(&mut self) -> Result<(), WriteError> {
+    /// Exchange the old site and the new one (or move the old aside and the new in), then
+    /// delete the old one; a message if it could not be deleted.
+    fn swap(&mut self) -> Result<Option<String>, WriteError> {
         let (parent, name) = beside(&self.out);
-        let old = parent.join(format!(".{name}.cifras-old-{}", std::process::id()));
-        let had_old = self.out.exists();
-        if had_old {
-            fs::rename(&self.out, &old).map_err(|e| WriteError::Io(self.out.clone(), e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.out) {
-            if had_old {
+        let had_old = fs::symlink_metadata(&self.out).is_ok();
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |e| WriteError::Io(p, e)
+        };
+        let old = if had_old && swap::exchange(&self.dir, &self.out).map_err(io(&self.out))? {
+            self.dir.clone() // the staging folder's name now holds the old site
+        } else if had_old {
+            let old = parent.join(lock::old_name(&name));
+            fs::rename(&self.out, &old).map_err(io(&self.out))?;
+            if let Err(e) = fs::rename(&self.dir, &self.out) {
                 let _ = fs::rename(&old, &self.out); // put the previous site back
+                return Err(WriteError::Io(self.out.clone(), e));
             }
-            return Err(WriteError::Io(self.out.clone(), e));
-        }
+            old
+        } else {
+            fs::rename(&self.dir, &self.out).map_err(io(&self.out))?;
+            self.finished = true;
+            return Ok(None);
+        };
         self.finished = true;
-        if had_old {
-            let _ = fs::remove_dir_all(&old);
-        }
-        Ok(())
+        Ok(swap::remove_all(&old).err().map(|e| {
+            format!(
+                "the new site is in place, but the previous one could not be deleted from {}: {e}; the next build deletes it, or delete it yourself",
+                old.display()
+            )
+        }))
     }
 }
 
@@ -217,6 +368,9 @@ impl Drop for Staging {
         }
     }
 }
+
+/// A deferred file written: its reuse key (PNGs), its size, and whether it was reused.
+type MadeFile = (Option<u64>, u64, bool);
 
 /// The directory `out` is in, and its name.
 fn beside(out: &Path) -> (PathBuf, String) {
