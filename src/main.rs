@@ -243,18 +243,18 @@ fn main() -> ExitCode {
                 }
             }
             None => match cifras::scaffold::new_bulletin(&cli.root, slug) {
-            Ok([yaml, md]) => {
-                println!(
+                Ok([yaml, md]) => {
+                    println!(
                     "Created {} and {}.\nPaste the bulletin's text into the .md, fill in the .yaml, then run `cifras check`.",
                     yaml.display(),
                     md.display()
                 );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
             },
         },
     }

@@ -71,10 +71,14 @@ impl Metrics {
         let &(start, len, metric) = found.first().filter(|f| f.0 <= NEAR)?;
         // A list of siblings after the first ("hipertensión, diabetes, cáncer …") is their total.
         let parent = self.parents[metric];
-        let sibling = found
-            .iter()
-            .any(|&(s, _, m)| s >= start + len && m != metric && parent.is_some() && self.parents[m] == parent);
-        Some(if sibling { parent.unwrap_or(metric) } else { metric })
+        let sibling = found.iter().any(|&(s, _, m)| {
+            s >= start + len && m != metric && parent.is_some() && self.parents[m] == parent
+        });
+        Some(if sibling {
+            parent.unwrap_or(metric)
+        } else {
+            metric
+        })
     }
 
     /// The last metric named in `words` (for "jornadas nacionales, de las cuales … dos").
@@ -138,8 +142,19 @@ fn words(folded: &str) -> Vec<&str> {
 }
 
 const MONTHS: &[&str] = &[
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "setiembre", "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 ];
 
 /// Why a number is not a service figure, if it is not.
@@ -149,7 +164,11 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
     let before = &sentence[..f.start];
     let after = &sentence[f.end..];
     let digits_only = written.bytes().all(|b| b.is_ascii_digit());
-    let glued = before.ends_with('-') && before[..before.len() - 1].chars().last().is_some_and(char::is_alphanumeric);
+    let glued = before.ends_with('-')
+        && before[..before.len() - 1]
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric);
     if glued || before.chars().last().is_some_and(char::is_alphabetic) {
         return Some("part of a name, such as COVID-19");
     }
@@ -166,7 +185,8 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
         return Some("a phone option");
     }
     if after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit())
-        || before.ends_with(':') && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+        || before.ends_with(':')
+            && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
     {
         return Some("a time of day");
     }
@@ -177,7 +197,11 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
     if day && next.first() == Some(&"de") && month_at(1) {
         return Some("part of a date");
     }
-    if day && matches!(next.first(), Some(&("al" | "y" | "hasta"))) && next.get(2) == Some(&"de") && month_at(3) {
+    if day
+        && matches!(next.first(), Some(&("al" | "y" | "hasta")))
+        && next.get(2) == Some(&"de")
+        && month_at(3)
+    {
         return Some("part of a date");
     }
     if digits_only && written.len() == 4 && super::periods::year(written).is_some() {
@@ -189,18 +213,30 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
             && sentence[a.start..a.end].bytes().all(|c| c.is_ascii_digit())
             && sentence[b.start..b.end].bytes().all(|c| c.is_ascii_digit())
     };
-    let in_run = (k > 0 && joined_to(&all[k - 1], f)) || all.get(k + 1).is_some_and(|n| joined_to(f, n));
+    let in_run =
+        (k > 0 && joined_to(&all[k - 1], f)) || all.get(k + 1).is_some_and(|n| joined_to(f, n));
     if in_run && digits_only {
         return Some("a phone number");
     }
     const DURATIONS: &[&str] = &[
-        "dias", "dia", "horas", "hora", "hrs", "minutos", "anos", "ano", "semanas", "semana", "meses", "mes",
+        "dias", "dia", "horas", "hora", "hrs", "minutos", "anos", "ano", "semanas", "semana",
+        "meses", "mes",
     ];
     if next.first().is_some_and(|w| DURATIONS.contains(w)) {
         return Some("a duration");
     }
     let window = next.iter().take(6).copied().collect::<Vec<_>>().join(" ");
-    const RATES: &[&str] = &["por mes", "por semana", "al dia", "al mes", "por dia", "diarias", "diarios", "mensuales", "semanales"];
+    const RATES: &[&str] = &[
+        "por mes",
+        "por semana",
+        "al dia",
+        "al mes",
+        "por dia",
+        "diarias",
+        "diarios",
+        "mensuales",
+        "semanales",
+    ];
     if RATES.iter().any(|r| window.contains(r)) {
         return Some("a rate (per month, per day), not a count");
     }
@@ -209,14 +245,27 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
 
 fn qualifier(before: &str) -> Option<Qualifier> {
     let folded = fold(before);
-    let tail: Vec<&str> = words(&folded).into_iter().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: Vec<&str> = words(&folded)
+        .into_iter()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let t = tail.join(" ");
     let ends = |p: &str| t == p || t.ends_with(&format!(" {p}"));
     if ends("al menos") || ends("por lo menos") {
         Some(Qualifier::Unrecorded("al menos"))
     } else if ends("mas de") {
         Some(Qualifier::MoreThan)
-    } else if ends("casi") || ends("alrededor de") || ends("cerca de") || ends("aproximadamente") || ends("unos") || ends("unas") {
+    } else if ends("casi")
+        || ends("alrededor de")
+        || ends("cerca de")
+        || ends("aproximadamente")
+        || ends("unos")
+        || ends("unas")
+    {
         Some(Qualifier::About)
     } else if ends("menos de") {
         Some(Qualifier::Unrecorded("menos de"))
@@ -245,9 +294,16 @@ fn number(value: f64) -> Option<Number> {
 pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read {
     let found = spanish_numbers::find_numbers(sentence);
     let folded_sentence = fold(sentence);
-    let target = ["se estima", "meta ", "se espera", "se preve", "se proyecta", "se pretende"]
-        .iter()
-        .any(|p| folded_sentence.contains(p));
+    let target = [
+        "se estima",
+        "meta ",
+        "se espera",
+        "se preve",
+        "se proyecta",
+        "se pretende",
+    ]
+    .iter()
+    .any(|p| folded_sentence.contains(p));
     let mut read = Read::default();
     for k in 0..found.len() {
         let f = &found[k];
@@ -257,7 +313,10 @@ pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read
             continue;
         }
         let Some(value) = number(f.value) else {
-            read.not_figures.push(NotFigure { written, reason: "out of range" });
+            read.not_figures.push(NotFigure {
+                written,
+                reason: "out of range",
+            });
             continue;
         };
         // The words that belong to this number: up to the next number or the clause's end.
@@ -284,7 +343,10 @@ pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read
         if metric.is_none() && !article {
             // "las jornadas nacionales, de las cuales se han realizado dos"
             let b = fold(before);
-            if let Some(at) = b.rfind("de las cuales").or_else(|| b.rfind("de los cuales")) {
+            if let Some(at) = b
+                .rfind("de las cuales")
+                .or_else(|| b.rfind("de los cuales"))
+            {
                 metrics_before(&b[..at], metrics).map(|m| metric = Some(m));
             }
         }

@@ -10,8 +10,25 @@ const SKIPPED: &[&str] = &[
 ];
 /// Elements that end a line (and so separate blocks).
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "aside", "blockquote", "ul", "ol", "table", "tr",
-    "figure", "figcaption", "pre", "hr", "dl", "dd", "dt", "address",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "figure",
+    "figcaption",
+    "pre",
+    "hr",
+    "dl",
+    "dd",
+    "dt",
+    "address",
 ];
 
 pub fn to_text(html: &str) -> String {
@@ -184,7 +201,10 @@ mod tests {
         let text = to_text(html);
         assert!(text.contains("# IMSS fortalece"), "{text}");
         assert!(text.contains("- Se realizaron 153 cirugías."), "{text}");
-        assert!(text.contains("Del 27 al 29 de agosto & más.\nOtra línea “x”"), "{text}");
+        assert!(
+            text.contains("Del 27 al 29 de agosto & más.\nOtra línea “x”"),
+            "{text}"
+        );
         assert!(!text.contains("Menú") && !text.contains("var a"), "{text}");
     }
 

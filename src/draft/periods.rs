@@ -83,7 +83,9 @@ pub fn find(sentence: &str) -> Option<Stated> {
         }
         let from = i + 1 + usize::from(matches!(w.get(i + 1), Some(&"el")));
         // "del 10 al 12 de septiembre": the first day borrows the second's month
-        if let (Some(d1), Some(&("al" | "y" | "hasta"))) = (w.get(from).and_then(|s| day(s)), w.get(from + 1)) {
+        if let (Some(d1), Some(&("al" | "y" | "hasta"))) =
+            (w.get(from).and_then(|s| day(s)), w.get(from + 1))
+        {
             let at = from + 2 + usize::from(matches!(w.get(from + 2), Some(&"el")));
             if let Some((end, _)) = date_at(&w, at) {
                 let start = DayMonth { day: d1, ..end };
@@ -119,7 +121,11 @@ pub fn find(sentence: &str) -> Option<Stated> {
     for k in 1..w.len() {
         let prev = w[k - 1];
         if let Some(y) = year(w[k]) {
-            let before = if prev == "el" && k >= 2 { w[k - 2] } else { prev };
+            let before = if prev == "el" && k >= 2 {
+                w[k - 2]
+            } else {
+                prev
+            };
             if matches!(before, "durante" | "en" | "para") {
                 return Some(Stated::Year(y));
             }
@@ -143,28 +149,52 @@ mod tests {
     fn reads_the_bulletins_ranges() {
         assert_eq!(
             find("Del 14 al 16 de mayo se realizaron"),
-            Some(Stated::Range { start: dm(14, 5, None), end: dm(16, 5, None) })
+            Some(Stated::Range {
+                start: dm(14, 5, None),
+                end: dm(16, 5, None)
+            })
         );
         assert_eq!(
             find("Del 1 de abril al 12 de septiembre se han otorgado"),
-            Some(Stated::Range { start: dm(1, 4, None), end: dm(12, 9, None) })
+            Some(Stated::Range {
+                start: dm(1, 4, None),
+                end: dm(12, 9, None)
+            })
         );
         assert_eq!(
             find("Del 27 al 29 de agosto del 2021, se lograron"),
-            Some(Stated::Range { start: dm(27, 8, Some(2021)), end: dm(29, 8, Some(2021)) })
+            Some(Stated::Range {
+                start: dm(27, 8, Some(2021)),
+                end: dm(29, 8, Some(2021))
+            })
         );
         assert_eq!(
-            find("El 1 de abril el IMSS comenzó; de esa fecha al 12 de septiembre se han realizado"),
-            Some(Stated::Range { start: dm(1, 4, None), end: dm(12, 9, None) })
+            find(
+                "El 1 de abril el IMSS comenzó; de esa fecha al 12 de septiembre se han realizado"
+            ),
+            Some(Stated::Range {
+                start: dm(1, 4, None),
+                end: dm(12, 9, None)
+            })
         );
     }
 
     #[test]
     fn years_so_far_and_now() {
-        assert_eq!(find("se estima crecer a 106 durante el 2021"), Some(Stated::Year(2021)));
-        assert_eq!(find("de las cuales se han realizado dos en lo que va del año"), Some(Stated::SoFarThisYear));
+        assert_eq!(
+            find("se estima crecer a 106 durante el 2021"),
+            Some(Stated::Year(2021))
+        );
+        assert_eq!(
+            find("de las cuales se han realizado dos en lo que va del año"),
+            Some(Stated::SoFarThisYear)
+        );
         assert_eq!(find("actualmente se tienen 1,800 camas"), Some(Stated::Now));
         assert_eq!(find("Se otorgaron 153 cirugías."), None);
-        assert_eq!(find("a partir del 1 de septiembre"), None, "a single date is not a period");
+        assert_eq!(
+            find("a partir del 1 de septiembre"),
+            None,
+            "a single date is not a period"
+        );
     }
 }

@@ -82,7 +82,8 @@ fn sentences(text: &str) -> Vec<&str> {
         let (i, c) = chars[k];
         if c == '.' && chars.get(k + 1).is_some_and(|n| n.1 == ' ') {
             let next = chars.get(k + 2).map(|n| n.1);
-            if next.is_some_and(|n| n.is_uppercase() || matches!(n, '“' | '"' | '«' | '¿' | '¡')) {
+            if next.is_some_and(|n| n.is_uppercase() || matches!(n, '“' | '"' | '«' | '¿' | '¡'))
+            {
                 out.push(text[start..=i].trim());
                 start = i + 1;
             }
@@ -131,7 +132,10 @@ fn resolve(s: Stated, published: Option<Date>, year: Option<i32>) -> Option<When
             let sy = start
                 .year
                 .unwrap_or(if start.month > end.month { ey - 1 } else { ey });
-            let (s, e) = (date(sy, start.month, start.day)?, date(ey, end.month, end.day)?);
+            let (s, e) = (
+                date(sy, start.month, start.day)?,
+                date(ey, end.month, end.day)?,
+            );
             if s > e {
                 return None;
             }
@@ -165,7 +169,13 @@ pub fn no_year_phrase(start: DayMonth, end: DayMonth) -> String {
     if start.month == end.month {
         format!("del {} al {} de {}", start.day, end.day, month(end.month))
     } else {
-        format!("del {} de {} al {} de {}", start.day, month(start.month), end.day, month(end.month))
+        format!(
+            "del {} de {} al {} de {}",
+            start.day,
+            month(start.month),
+            end.day,
+            month(end.month)
+        )
     }
 }
 
@@ -177,7 +187,12 @@ fn ends_after(when: &When, published: Option<Date>) -> bool {
 }
 
 /// Read every sentence of the bulletin.
-pub fn read(blocks: &[Block], catalogue: &Catalogue, published: Option<Date>, options: &Options) -> Found {
+pub fn read(
+    blocks: &[Block],
+    catalogue: &Catalogue,
+    published: Option<Date>,
+    options: &Options,
+) -> Found {
     let year = context_year(blocks, published, options);
     let mut items = Vec::new();
     let mut not_figures = Vec::new();
@@ -239,7 +254,11 @@ pub fn read(blocks: &[Block], catalogue: &Catalogue, published: Option<Date>, op
             }
         }
     }
-    let national = catalogue.places.national.clone().unwrap_or_else(|| "nacional".into());
+    let national = catalogue
+        .places
+        .national
+        .clone()
+        .unwrap_or_else(|| "nacional".into());
     for item in &mut items {
         item.scope = match (&item.fig.place, &item.when) {
             (Some(p), _) => vec![p.clone()],
@@ -304,15 +323,25 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
         if items[i].dropped.is_some() || items[i].role == Role::Body {
             continue;
         }
-        let Some(m) = items[i].fig.metric else { continue };
-        let qualified = matches!(items[i].fig.qualifier, Some(Qualifier::MoreThan | Qualifier::About));
+        let Some(m) = items[i].fig.metric else {
+            continue;
+        };
+        let qualified = matches!(
+            items[i].fig.qualifier,
+            Some(Qualifier::MoreThan | Qualifier::About)
+        );
         if !qualified {
             continue;
         }
         let exact = (0..n).find(|&j| {
             let b = &items[j];
-            j != i && b.dropped.is_none() && b.role == Role::Body && b.fig.qualifier.is_none()
-                && b.fig.metric.is_some_and(|bm| bm == m || metrics.is_ancestor(m, bm))
+            j != i
+                && b.dropped.is_none()
+                && b.role == Role::Body
+                && b.fig.qualifier.is_none()
+                && b.fig
+                    .metric
+                    .is_some_and(|bm| bm == m || metrics.is_ancestor(m, bm))
         });
         if let Some(j) = exact {
             items[i].dropped = Some(format!(
@@ -333,15 +362,25 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
                 continue;
             }
             let (a, b) = (&items[i], &items[j]);
-            if a.fig.metric != b.fig.metric || a.when.checked() != b.when.checked() || a.scope != b.scope || a.fig.target != b.fig.target {
+            if a.fig.metric != b.fig.metric
+                || a.when.checked() != b.when.checked()
+                || a.scope != b.scope
+                || a.fig.target != b.fig.target
+            {
                 continue;
             }
             let a_round = a.fig.qualifier.is_some();
             let b_round = b.fig.qualifier.is_some();
             if a_round && !b_round {
-                items[i].dropped = Some(format!("the text also gives the exact {}", items[j].fig.written));
+                items[i].dropped = Some(format!(
+                    "the text also gives the exact {}",
+                    items[j].fig.written
+                ));
             } else if b_round && !a_round {
-                items[j].dropped = Some(format!("the text also gives the exact {}", items[i].fig.written));
+                items[j].dropped = Some(format!(
+                    "the text also gives the exact {}",
+                    items[i].fig.written
+                ));
             } else if a.when != b.when {
                 // same period for `cifras check`, but the text gave two different ones
                 items[j].dropped = Some(format!(
@@ -354,7 +393,10 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
                 items[j].other_values.push(v);
                 let earlier = std::mem::take(&mut items[i].other_values);
                 items[j].other_values.extend(earlier);
-                items[i].dropped = Some(format!("the text states {} again as {}: recorded as a conflict", items[i].fig.written, items[j].fig.written));
+                items[i].dropped = Some(format!(
+                    "the text states {} again as {}: recorded as a conflict",
+                    items[i].fig.written, items[j].fig.written
+                ));
             }
         }
     }
@@ -394,25 +436,40 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
     for r in &mut reports {
         let mut bad = Vec::new();
         for &i in &r.items {
-            let Some(m) = items[i].fig.metric else { continue };
+            let Some(m) = items[i].fig.metric else {
+                continue;
+            };
             let parts: Vec<&Item> = r
                 .items
                 .iter()
                 .map(|&j| &items[j])
-                .filter(|p| p.fig.metric.is_some_and(|pm| metrics.parents[pm] == Some(m)))
+                .filter(|p| {
+                    p.fig
+                        .metric
+                        .is_some_and(|pm| metrics.parents[pm] == Some(m))
+                })
                 .collect();
-            if parts.is_empty() || items[i].fig.value.scale > 0 || parts.iter().any(|p| p.fig.value.scale > 0) {
+            if parts.is_empty()
+                || items[i].fig.value.scale > 0
+                || parts.iter().any(|p| p.fig.value.scale > 0)
+            {
                 continue;
             }
             let sum: u64 = parts.iter().map(|p| p.fig.value.digits).sum();
             let total = items[i].fig.value.digits;
-            let wrong = if parts.len() == children(m) { sum != total } else { sum > total };
+            let wrong = if parts.len() == children(m) {
+                sum != total
+            } else {
+                sum > total
+            };
             if wrong {
                 bad.push((i, sum));
             }
         }
         for (i, sum) in bad {
-            items[i].dropped = Some(format!("its parts in this report add up to {sum}: check which the text means"));
+            items[i].dropped = Some(format!(
+                "its parts in this report add up to {sum}: check which the text means"
+            ));
             r.items.retain(|&j| j != i);
         }
     }
@@ -422,7 +479,9 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
     for (ri, r) in reports.iter_mut().enumerate() {
         let mut keep = Vec::new();
         for &i in &r.items {
-            let Some(m) = items[i].fig.metric else { continue };
+            let Some(m) = items[i].fig.metric else {
+                continue;
+            };
             let key = (m, r.when.checked(), r.scope.clone());
             match seen.get(&key) {
                 Some(&other) if other != ri => {
@@ -447,7 +506,9 @@ pub fn excerpt(sentence: &str, needle: &str) -> String {
     if chars.len() <= 160 {
         return one_line;
     }
-    let at = one_line.find(needle).map_or(0, |b| one_line[..b].chars().count());
+    let at = one_line
+        .find(needle)
+        .map_or(0, |b| one_line[..b].chars().count());
     let from = at.saturating_sub(70);
     let to = (from + 160).min(chars.len());
     let mut s: String = chars[from..to].iter().collect();
@@ -461,7 +522,12 @@ pub fn excerpt(sentence: &str, needle: &str) -> String {
 }
 
 /// The whole draft.
-pub fn build(blocks: &[Block], source_name: &str, catalogue: &Catalogue, options: &Options) -> Draft {
+pub fn build(
+    blocks: &[Block],
+    source_name: &str,
+    catalogue: &Catalogue,
+    options: &Options,
+) -> Draft {
     let front = super::yaml::front(blocks);
     let mut found = read(blocks, catalogue, front.date, options);
     tidy(&mut found.items, catalogue);
@@ -472,7 +538,11 @@ pub fn build(blocks: &[Block], source_name: &str, catalogue: &Catalogue, options
         .items
         .iter()
         .filter(|i| i.dropped.is_some())
-        .filter_map(|i| i.fig.metric.map(|m| (catalogue.metrics.ids[m].clone(), i.fig.value)))
+        .filter_map(|i| {
+            i.fig
+                .metric
+                .map(|m| (catalogue.metrics.ids[m].clone(), i.fig.value))
+        })
         .collect();
     Draft {
         markdown: super::text::markdown(blocks),
@@ -484,7 +554,10 @@ pub fn build(blocks: &[Block], source_name: &str, catalogue: &Catalogue, options
 fn bulletin_places(blocks: &[Block], catalogue: &Catalogue, reports: &[Report]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let national = catalogue.places.national.clone();
-    if reports.iter().any(|r| Some(&r.scope[0]) == national.as_ref()) {
+    if reports
+        .iter()
+        .any(|r| Some(&r.scope[0]) == national.as_ref())
+    {
         out.extend(national);
     }
     for b in blocks {

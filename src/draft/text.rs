@@ -70,7 +70,9 @@ fn plain_char(c: char) -> Option<char> {
 
 /// Bullet marks seen in extractions: the Symbol-font bullet in a private-use code point, the
 /// middle dot, and the usual ones.
-const BULLETS: &[char] = &['\u{f0b7}', '\u{f0a7}', '•', '·', '▪', '●', '◦', '-', '*', '–'];
+const BULLETS: &[char] = &[
+    '\u{f0b7}', '\u{f0a7}', '•', '·', '▪', '●', '◦', '-', '*', '–',
+];
 
 /// Lines that are page furniture wherever they appear.
 fn is_furniture(line: &str) -> bool {
@@ -85,8 +87,7 @@ fn is_furniture(line: &str) -> bool {
     // page numbers: "3", "3 / 4", "Página 3 de 4"
     let words: Vec<&str> = f.split(' ').collect();
     let numeric = words.iter().all(|w| w.bytes().all(|b| b.is_ascii_digit()));
-    numeric && words.len() <= 2
-        || (words.first() == Some(&"pagina") && words.len() <= 4)
+    numeric && words.len() <= 2 || (words.first() == Some(&"pagina") && words.len() <= 4)
 }
 
 /// A line of the input, classified before paragraphs are joined.
@@ -166,13 +167,14 @@ fn normalise(text: &str) -> String {
 enum Raw {
     Heading(String),
     Bullet(String),
-    Para(String),
+    /// A paragraph, and whether its first line was indented.
+    Para(String, bool),
 }
 
 /// Clean a bulletin's text into blocks.
 pub fn clean(input: &str) -> Vec<Block> {
     let text = normalise(&input.replace('\u{c}', "\n\n"));
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let lines: Vec<&str> = text.lines().collect();
     // Running headers: a short line that is not a sentence and comes back on several pages.
     let mut counts: std::collections::HashMap<String, usize> = Default::default();
     for l in &lines {
@@ -181,6 +183,14 @@ pub fn clean(input: &str) -> Vec<Block> {
             *counts.entry(fold(body)).or_default() += 1;
         }
     }
+    // A number alone on a line is a page number only at a page's edge (next to a blank line);
+    // inside a paragraph it is part of a number broken across lines ("552 / mil 794").
+    let at_edge = |i: usize| {
+        i == 0
+            || i + 1 >= lines.len()
+            || lines[i - 1].trim().is_empty()
+            || lines[i + 1].trim().is_empty()
+    };
     let running = |l: &str| {
         let body = l.trim_start_matches('#').trim();
         counts.get(&fold(body)).is_some_and(|&n| n >= 2)
@@ -189,8 +199,11 @@ pub fn clean(input: &str) -> Vec<Block> {
     let mut raw: Vec<Raw> = Vec::new();
     // Whether a blank line (or dropped furniture) came since the last text line.
     let mut gap = true;
-    for line in lines {
-        if !line.is_empty() && (is_furniture(line) || running(line)) {
+    for (i, raw_line) in lines.iter().enumerate() {
+        let line = raw_line.trim();
+        let indented = raw_line.starts_with(char::is_whitespace);
+        let page_number = at_edge(i) || !line.bytes().all(|b| b.is_ascii_digit());
+        if !line.is_empty() && ((is_furniture(line) && page_number) || running(line)) {
             gap = true;
             continue;
         }
@@ -208,9 +221,9 @@ pub fn clean(input: &str) -> Vec<Block> {
             }
             Line::Text(t) => {
                 match raw.last_mut() {
-                    Some(Raw::Para(p) | Raw::Bullet(p)) if !gap || continues(p, t) => join(p, t),
+                    Some(Raw::Para(p, _) | Raw::Bullet(p)) if !gap || continues(p, t) => join(p, t),
                     Some(Raw::Heading(h)) if !gap => join(h, t),
-                    _ => raw.push(Raw::Para(t.to_string())),
+                    _ => raw.push(Raw::Para(t.to_string(), indented)),
                 }
                 gap = false;
             }
@@ -241,18 +254,19 @@ fn ends_sentence(t: &str) -> bool {
 /// The headline is the last of the blocks before the first bullet (or, without bullets, before
 /// the first sentence); a block before it is the kicker. Short unpunctuated lines in the body
 /// are section headings.
-fn headline(raw: Vec<Raw>) -> Vec<Block> {
+fn headline(mut raw: Vec<Raw>) -> Vec<Block> {
+    lost_bullets(&mut raw);
     let head_end = raw
         .iter()
         .position(|r| match r {
             Raw::Bullet(_) => true,
-            Raw::Para(p) => ends_sentence(p),
+            Raw::Para(p, _) => ends_sentence(p),
             Raw::Heading(_) => false,
         })
         .unwrap_or(raw.len());
     let candidates: Vec<usize> = (0..head_end)
         .filter(|&i| match &raw[i] {
-            Raw::Para(p) | Raw::Heading(p) => !is_dateline(p) && !is_number_line(p),
+            Raw::Para(p, _) | Raw::Heading(p) => !is_dateline(p) && !is_number_line(p),
             Raw::Bullet(_) => false,
         })
         .collect();
@@ -265,12 +279,12 @@ fn headline(raw: Vec<Raw>) -> Vec<Block> {
     let mut kicker_text = None;
     for (i, r) in raw.into_iter().enumerate() {
         let text = match r {
-            Raw::Heading(t) | Raw::Bullet(t) | Raw::Para(t) if t.trim().is_empty() => continue,
+            Raw::Heading(t) | Raw::Bullet(t) | Raw::Para(t, _) if t.trim().is_empty() => continue,
             Raw::Bullet(t) => {
                 out.push(Block::Bullet(t.trim().to_string()));
                 continue;
             }
-            Raw::Heading(t) | Raw::Para(t) => t.trim().to_string(),
+            Raw::Heading(t) | Raw::Para(t, _) => t.trim().to_string(),
         };
         if Some(i) == kicker {
             // printed above the headline, whatever blocks sit between them
@@ -289,6 +303,33 @@ fn headline(raw: Vec<Raw>) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Extractions sometimes lose the bullet glyph but keep its indent: indented sentences right
+/// after the headline, before a body that is not indented, are the highlights.
+fn lost_bullets(raw: &mut [Raw]) {
+    if raw.iter().any(|r| matches!(r, Raw::Bullet(_))) {
+        return;
+    }
+    let Some(first) = raw
+        .iter()
+        .position(|r| matches!(r, Raw::Para(p, _) if ends_sentence(p)))
+    else {
+        return;
+    };
+    let run = raw[first..]
+        .iter()
+        .take_while(|r| matches!(r, Raw::Para(p, true) if ends_sentence(p)))
+        .count();
+    let body_flush = matches!(raw.get(first + run), Some(Raw::Para(_, false)));
+    if run == 0 || !body_flush {
+        return;
+    }
+    for r in &mut raw[first..first + run] {
+        if let Raw::Para(p, _) = r {
+            *r = Raw::Bullet(std::mem::take(p));
+        }
+    }
 }
 
 fn is_section_heading(text: &str) -> bool {
@@ -363,15 +404,34 @@ mod tests {
 
     #[test]
     fn fixes_look_alike_letters_and_keeps_the_kicker() {
-        let blocks = clean("Con 6 mil consultas en nueve entidades\n\nIMSS fortalece la UMAЕ\n\n Viñeta.\n");
-        assert_eq!(blocks[0], Block::Kicker("Con 6 mil consultas en nueve entidades".into()));
+        let blocks =
+            clean("Con 6 mil consultas en nueve entidades\n\nIMSS fortalece la UMAЕ\n\n Viñeta.\n");
+        assert_eq!(
+            blocks[0],
+            Block::Kicker("Con 6 mil consultas en nueve entidades".into())
+        );
         assert_eq!(blocks[1], Block::Title("IMSS fortalece la UMAE".into()));
         assert!(!markdown(&blocks).contains('Е'));
     }
 
     #[test]
+    fn a_number_broken_across_lines_is_not_a_page_number() {
+        let blocks = clean(
+            "Título\n\n- Viñeta.\n\nSe han otorgado 6 millones 552\nmil 794 consultas.\n\n3\n",
+        );
+        assert_eq!(
+            blocks[2],
+            Block::Para("Se han otorgado 6 millones 552 mil 794 consultas.".into())
+        );
+        assert_eq!(blocks.len(), 3, "the page number 3 is dropped");
+    }
+
+    #[test]
     fn words_broken_at_their_hyphen_rejoin() {
         let blocks = clean("Título\n\n- Viñeta.\n\nEn el micrositio de COVID-\n19, materiales.\n");
-        assert_eq!(blocks[2], Block::Para("En el micrositio de COVID-19, materiales.".into()));
+        assert_eq!(
+            blocks[2],
+            Block::Para("En el micrositio de COVID-19, materiales.".into())
+        );
     }
 }

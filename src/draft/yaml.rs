@@ -63,7 +63,10 @@ fn bulletin_number(line: &str) -> Option<String> {
     if !(folded.starts_with("no ") || folded.starts_with("num")) {
         return None;
     }
-    let compact: String = line.chars().filter(|c| c.is_ascii_digit() || *c == '/').collect();
+    let compact: String = line
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '/')
+        .collect();
     let (n, y) = compact.split_once('/')?;
     (!n.is_empty() && y.len() == 4 && !y.contains('/')).then(|| format!("{n}/{y}"))
 }
@@ -77,7 +80,10 @@ fn full_date(line: &str) -> Option<Date> {
         if w.get(i + 1) != Some(&"de") || w.get(i + 3) != Some(&"de") {
             return None;
         }
-        let m = crate::model::date::MONTHS.iter().position(|m| Some(m) == w.get(i + 2))? as u8 + 1;
+        let m = crate::model::date::MONTHS
+            .iter()
+            .position(|m| Some(m) == w.get(i + 2))? as u8
+            + 1;
         let y = super::periods::year(w.get(i + 4)?)?;
         Date::parse(&format!("{y:04}-{m:02}-{d:02}")).ok()
     })
@@ -156,7 +162,8 @@ fn title(r: &Report) -> String {
         When::Range { start, end, .. } => {
             let range = crate::model::date::range_es(*start, *end);
             let mut c = range.chars();
-            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
         }
         When::AsOf(d) => format!("Al {}", d.long_es()),
         When::NoYear(a, b) => format!("Periodo sin año: {}", no_year_phrase(*a, *b)),
@@ -170,8 +177,15 @@ fn title(r: &Report) -> String {
 }
 
 fn figure_lines(out: &mut String, it: &Item, catalogue: &Catalogue) {
-    let metric = it.fig.metric.map_or("?", |m| catalogue.metrics.ids[m].as_str());
-    comment(out, "      ", &format!("«{}»", excerpt(&it.sentence, &it.fig.written)));
+    let metric = it
+        .fig
+        .metric
+        .map_or("?", |m| catalogue.metrics.ids[m].as_str());
+    comment(
+        out,
+        "      ",
+        &format!("«{}»", excerpt(&it.sentence, &it.fig.written)),
+    );
     let qualifier = match it.fig.qualifier {
         Some(Qualifier::MoreThan) => ", qualifier: more_than",
         Some(Qualifier::About) => ", qualifier: about",
@@ -181,10 +195,21 @@ fn figure_lines(out: &mut String, it: &Item, catalogue: &Catalogue) {
         comment(out, "      ", &format!("The text says «{words}» {}: the schema has no qualifier for it yet; the value is recorded as written.", it.fig.written));
     }
     if it.fig.rounded && it.fig.qualifier.is_none() {
-        comment(out, "      ", &format!("«{}» looks rounded; add `qualifier: about` if the text rounds it.", it.fig.written));
+        comment(
+            out,
+            "      ",
+            &format!(
+                "«{}» looks rounded; add `qualifier: about` if the text rounds it.",
+                it.fig.written
+            ),
+        );
     }
     if it.other_values.is_empty() {
-        let _ = writeln!(out, "      - {{ metric: {metric}, value: {}{qualifier} }}", value(it.fig.value));
+        let _ = writeln!(
+            out,
+            "      - {{ metric: {metric}, value: {}{qualifier} }}",
+            value(it.fig.value)
+        );
     } else {
         let others: Vec<String> = it.other_values.iter().map(|v| value(*v)).collect();
         let _ = writeln!(out, "      - metric: {metric}");
@@ -204,13 +229,34 @@ fn figure_lines(out: &mut String, it: &Item, catalogue: &Catalogue) {
 }
 
 fn commented_figure(out: &mut String, indent: &str, it: &Item, catalogue: &Catalogue) {
-    let metric = it.fig.metric.map_or("?", |m| catalogue.metrics.ids[m].as_str());
+    let metric = it
+        .fig
+        .metric
+        .map_or("?", |m| catalogue.metrics.ids[m].as_str());
     let why = it.dropped.as_deref().unwrap_or("");
-    comment(out, indent, &format!("- {{ metric: {metric}, value: {} }}  # {why}", value(it.fig.value)));
-    comment(out, indent, &format!("  «{}»", excerpt(&it.sentence, &it.fig.written)));
+    comment(
+        out,
+        indent,
+        &format!(
+            "- {{ metric: {metric}, value: {} }}  # {why}",
+            value(it.fig.value)
+        ),
+    );
+    comment(
+        out,
+        indent,
+        &format!("  «{}»", excerpt(&it.sentence, &it.fig.written)),
+    );
 }
 
-pub fn write(front: &Front, source_name: &str, places: &[String], reports: &[Report], found: &Found, catalogue: &Catalogue) -> String {
+pub fn write(
+    front: &Front,
+    source_name: &str,
+    places: &[String],
+    reports: &[Report],
+    found: &Found,
+    catalogue: &Catalogue,
+) -> String {
     let mut out = String::new();
     out.push_str("# Draft made by `cifras new bulletin --from`: every value below was read from the text, but\n");
     out.push_str("# check each one against it (the comment above each figure quotes its sentence), then delete\n");
@@ -227,28 +273,39 @@ pub fn write(front: &Front, source_name: &str, places: &[String], reports: &[Rep
     }
     match front.date {
         Some(d) => {
-            let _ = writeln!(out, "date: {d}  # {}", front.dateline.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "date: {d}  # {}",
+                front.dateline.as_deref().unwrap_or("")
+            );
         }
         None => {
             out.push_str("date: null\n");
-            let _ = writeln!(out, "date_note: {}", q("El boletín no indica fecha de publicación."));
+            let _ = writeln!(
+                out,
+                "date_note: {}",
+                q("El boletín no indica fecha de publicación.")
+            );
         }
     }
     out.push_str("source:\n");
     let _ = writeln!(out, "  seed: {}", q(source_name));
     let folded = fold(&found_text(found, front));
-    let publisher = if folded.contains("imss") || folded.contains("instituto mexicano del seguro social") {
-        "Instituto Mexicano del Seguro Social (IMSS)"
-    } else {
-        "Por completar: quién publica el boletín"
-    };
+    let publisher =
+        if folded.contains("imss") || folded.contains("instituto mexicano del seguro social") {
+            "Instituto Mexicano del Seguro Social (IMSS)"
+        } else {
+            "Por completar: quién publica el boletín"
+        };
     let _ = writeln!(out, "  publisher: {}", q(publisher));
     out.push_str("  url: null  # the original's address, if it is online\n");
     let _ = writeln!(out, "places: [{}]", places.join(", "));
     out.push_str("tags: []\n");
     out.push_str("notes: []\n");
     if reports.is_empty() {
-        out.push_str("# No figure with a clear indicator was found; see the commented numbers below.\n");
+        out.push_str(
+            "# No figure with a clear indicator was found; see the commented numbers below.\n",
+        );
         out.push_str("reports: []\n");
     } else {
         out.push_str("reports:\n");
@@ -260,15 +317,26 @@ pub fn write(front: &Front, source_name: &str, places: &[String], reports: &[Rep
         let _ = writeln!(out, "    title: {}", q(&title(r)));
         let _ = writeln!(out, "    kind: {}", kind(r));
         match &r.when {
-            When::Range { start, end, year_stated } => {
-                let ys = if *year_stated { "" } else { ", year_stated: false" };
+            When::Range {
+                start,
+                end,
+                year_stated,
+            } => {
+                let ys = if *year_stated {
+                    ""
+                } else {
+                    ", year_stated: false"
+                };
                 let _ = writeln!(out, "    period: {{ start: {start}, end: {end}{ys} }}");
                 if !year_stated {
                     out.push_str("    # the year is not in this phrase: it comes from the bulletin's date, the one year the text names, or --year\n");
                 }
             }
             When::AsOf(d) => {
-                let _ = writeln!(out, "    period: {{ as_of: {d} }}  # «actualmente»: the bulletin's date");
+                let _ = writeln!(
+                    out,
+                    "    period: {{ as_of: {d} }}  # «actualmente»: the bulletin's date"
+                );
             }
             When::NoYear(a, b) => {
                 let p = no_year_phrase(*a, *b);
@@ -294,7 +362,16 @@ pub fn write(front: &Front, source_name: &str, places: &[String], reports: &[Rep
     if !found.not_figures.is_empty() {
         out.push_str("# Numbers in the text that are not service figures:\n");
         for (n, sentence) in &found.not_figures {
-            comment(&mut out, "", &format!("- {} ({}): «{}»", n.written, n.reason, excerpt(sentence, &n.written)));
+            comment(
+                &mut out,
+                "",
+                &format!(
+                    "- {} ({}): «{}»",
+                    n.written,
+                    n.reason,
+                    excerpt(sentence, &n.written)
+                ),
+            );
         }
     }
     out

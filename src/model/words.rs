@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn folds_case_accents_and_punctuation() {
         assert_eq!(fold("Trasplantes de Riñón"), "trasplantes de riñon");
-        assert_eq!(fold("  COVID-19, cérvico   uterino "), "covid 19 cervico uterino");
+        assert_eq!(
+            fold("  COVID-19, cérvico   uterino "),
+            "covid 19 cervico uterino"
+        );
         assert_eq!(fold("—"), "");
     }
 }

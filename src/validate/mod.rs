@@ -254,7 +254,11 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
                 .colour
                 .as_ref()
                 .map_or_else(|| m.group.value.colour(), |c| c.value),
-            aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+            aliases: m
+                .aliases
+                .iter()
+                .map(|a| a.value.trim().to_string())
+                .collect(),
         })
         .collect();
     aliases(f, specs, diags);
@@ -325,7 +329,10 @@ fn aliases(f: &SourceFile, specs: &[schema::MetricSpec], diags: &mut Diagnostics
                 Some(&(id, line)) => diags.push(
                     f.error(
                         pos(a),
-                        format!("the alias \"{}\" also names `{id}` (line {line})", a.value.trim()),
+                        format!(
+                            "the alias \"{}\" also names `{id}` (line {line})",
+                            a.value.trim()
+                        ),
                     )
                     .with_hint("a phrase can name one indicator only; keep it on the one it means"),
                 ),
