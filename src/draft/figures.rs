@@ -347,7 +347,7 @@ pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read
                 .rfind("de las cuales")
                 .or_else(|| b.rfind("de los cuales"))
             {
-                metrics_before(&b[..at], metrics).map(|m| metric = Some(m));
+                metric = metrics_before(&b[..at], metrics);
             }
         }
         if article && metric.is_none() {

@@ -25,6 +25,9 @@ pub enum Stated {
     SoFarThisYear,
     /// "Actualmente": at the bulletin's date.
     Now,
+    /// "Desde el 11 de marzo", "que comenzaron el 11 de marzo": from a day to the bulletin's
+    /// date.
+    Since(DayMonth),
 }
 
 fn month(w: &str) -> Option<u8> {
@@ -115,7 +118,7 @@ pub fn find(sentence: &str) -> Option<Stated> {
             i += 1;
         }
     }
-    if folded.contains("en lo que va del ano") || folded.contains("en lo que va de este ano") {
+    if folded.contains("en lo que va del año") || folded.contains("en lo que va de este año") {
         return Some(Stated::SoFarThisYear);
     }
     for k in 1..w.len() {
@@ -133,6 +136,18 @@ pub fn find(sentence: &str) -> Option<Stated> {
     }
     if w.contains(&"actualmente") {
         return Some(Stated::Now);
+    }
+    for (i, word) in w.iter().enumerate() {
+        let starts = matches!(
+            *word,
+            "desde" | "partir" | "comenzaron" | "comenzo" | "iniciaron" | "inicio" | "arrancaron"
+        );
+        if starts {
+            let at = i + 1 + usize::from(matches!(w.get(i + 1), Some(&("el" | "del"))));
+            if let Some((dm, _)) = date_at(&w, at) {
+                return Some(Stated::Since(dm));
+            }
+        }
     }
     None
 }
@@ -192,9 +207,14 @@ mod tests {
         assert_eq!(find("actualmente se tienen 1,800 camas"), Some(Stated::Now));
         assert_eq!(find("Se otorgaron 153 cirugías."), None);
         assert_eq!(
-            find("a partir del 1 de septiembre"),
+            find("el 1 de septiembre se inauguró"),
             None,
             "a single date is not a period"
+        );
+        assert_eq!(
+            find("a partir del 1 de septiembre"),
+            Some(Stated::Since(dm(1, 9, None))),
+            "a start without an end: until the bulletin's date"
         );
     }
 }

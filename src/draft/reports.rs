@@ -159,6 +159,24 @@ fn resolve(s: Stated, published: Option<Date>, year: Option<i32>) -> Option<When
             }
         }
         Stated::Now => When::AsOf(published?),
+        Stated::Since(from) => {
+            // until the bulletin's date; without one the period has no end the text gives
+            let p = published?;
+            let y = from.year.unwrap_or(if from.month > p.month {
+                p.year - 1
+            } else {
+                p.year
+            });
+            let start = date(y, from.month, from.day)?;
+            if start > p {
+                return None;
+            }
+            When::Range {
+                start,
+                end: p,
+                year_stated: from.year.is_some(),
+            }
+        }
     };
     Some(when)
 }
@@ -214,7 +232,9 @@ pub fn read(
             let stated = periods::find(s);
             let resolved = stated.and_then(|st| resolve(st, published, year));
             let when = match (&stated, resolved) {
-                (Some(Stated::Range { .. }), Some(w)) if !ends_after(&w, published) => {
+                (Some(Stated::Range { .. } | Stated::Since(_)), Some(w))
+                    if !ends_after(&w, published) =>
+                {
                     match role {
                         Role::Bullet => carry_bullet = w.clone(),
                         Role::Body => carry_body = w.clone(),
@@ -223,8 +243,18 @@ pub fn read(
                     w
                 }
                 (Some(_), Some(w)) if target || !ends_after(&w, published) => w,
-                // an announcement, or a date the text cannot pin down
-                (Some(_), _) => When::Unstated,
+                // an announcement, or a date the text cannot pin down: what follows is not in
+                // the earlier period either
+                (Some(st), _) => {
+                    if matches!(st, Stated::Since(_) | Stated::Range { .. }) {
+                        match role {
+                            Role::Bullet => carry_bullet = When::Unstated,
+                            Role::Body => carry_body = When::Unstated,
+                            Role::Head => {}
+                        }
+                    }
+                    When::Unstated
+                }
                 (None, _) => match role {
                     Role::Bullet => carry_bullet.clone(),
                     Role::Body => carry_body.clone(),
@@ -339,9 +369,9 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
                 && b.dropped.is_none()
                 && b.role == Role::Body
                 && b.fig.qualifier.is_none()
-                && b.fig
-                    .metric
-                    .is_some_and(|bm| bm == m || metrics.is_ancestor(m, bm))
+                && b.fig.metric.is_some_and(|bm| {
+                    (bm == m && rounds(&items[i].fig, &b.fig)) || metrics.is_ancestor(m, bm)
+                })
         });
         if let Some(j) = exact {
             items[i].dropped = Some(format!(
@@ -369,9 +399,16 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
             {
                 continue;
             }
-            let a_round = a.fig.qualifier.is_some();
-            let b_round = b.fig.qualifier.is_some();
-            if a_round && !b_round {
+            let a_round = a.fig.qualifier.is_some() && rounds(&a.fig, &b.fig);
+            let b_round = b.fig.qualifier.is_some() && rounds(&b.fig, &a.fig);
+            if a.sentence == b.sentence && !a_round && !b_round {
+                // one sentence naming an indicator twice is a breakdown ("… en las Oficinas,
+                // … en las UMAE"), not a contradiction
+                items[j].dropped = Some(format!(
+                    "the same sentence gives {} for this indicator too (a breakdown?): split it into reports by place by hand",
+                    items[i].fig.written
+                ));
+            } else if a_round && !b_round {
                 items[i].dropped = Some(format!(
                     "the text also gives the exact {}",
                     items[j].fig.written
@@ -399,6 +436,16 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
                 ));
             }
         }
+    }
+}
+
+/// Whether `rounded` ("más de 6.5 millones", "casi 36 millones") can be a rounding of `exact`.
+fn rounds(rounded: &Figure, exact: &Figure) -> bool {
+    let (r, e) = (rounded.value.as_f64(), exact.value.as_f64());
+    match rounded.qualifier {
+        Some(Qualifier::MoreThan) => e >= r && e <= r * 1.5,
+        Some(Qualifier::About) => (e - r).abs() <= 0.1 * r,
+        _ => false,
     }
 }
 

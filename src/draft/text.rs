@@ -87,7 +87,12 @@ fn is_furniture(line: &str) -> bool {
     // page numbers: "3", "3 / 4", "Página 3 de 4"
     let words: Vec<&str> = f.split(' ').collect();
     let numeric = words.iter().all(|w| w.bytes().all(|b| b.is_ascii_digit()));
-    numeric && words.len() <= 2 || (words.first() == Some(&"pagina") && words.len() <= 4)
+    let page_n_of_m = words.first() == Some(&"pagina")
+        && words.len() <= 4
+        && words[1..]
+            .iter()
+            .all(|w| *w == "de" || w.bytes().all(|b| b.is_ascii_digit()));
+    numeric && words.len() <= 2 || page_n_of_m
 }
 
 /// A line of the input, classified before paragraphs are joined.
@@ -345,7 +350,7 @@ pub fn markdown(blocks: &[Block]) -> String {
     let mut prev_bullet = false;
     for b in blocks {
         let is_bullet = matches!(b, Block::Bullet(_));
-        if !out.is_empty() && !(is_bullet && prev_bullet) {
+        if !(out.is_empty() || is_bullet && prev_bullet) {
             out.push('\n');
         }
         let line = match b {
