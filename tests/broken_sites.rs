@@ -1156,3 +1156,31 @@ fn cli_build_refuses_foreign_non_empty_directory() {
     let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
     assert_eq!(siblings.len(), 1, "nothing written beside it");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Metric aliases
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn aliases_are_accepted() {
+    let yaml = format!("{METRICS_YAML}    aliases:\n      - \"consulta\"\n      - \"Consultas\"\n");
+    let f = Fixture::with("content/metrics.yaml", &yaml);
+    let o = f.check().expect("aliases are valid");
+    assert!(o.diagnostics.is_empty(), "{}", o.diagnostics);
+}
+
+#[test]
+fn an_alias_naming_another_metric_is_an_error() {
+    // "cirugias" folds to the label of `surgeries` (line 4)
+    let yaml = format!("{METRICS_YAML}    aliases:\n      - \"consulta\"\n      - \"CIRUGIAS\"\n");
+    let f = Fixture::with("content/metrics.yaml", &yaml);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/metrics.yaml",
+        (36, 9),
+        "the alias \"CIRUGIAS\" also names `surgeries` (line 4)",
+    );
+    assert_hint(&d, "one indicator only");
+}

@@ -84,23 +84,24 @@ pub fn read_source(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text_from_bytes(&ext, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The text of a file's bytes, by its kind (`pdf`, `txt`, `md`, `html`, `htm`).
+pub fn text_from_bytes(kind: &str, bytes: Vec<u8>) -> Result<String, String> {
     let as_text = |bytes: Vec<u8>| {
         String::from_utf8(bytes).map_err(|e| {
             format!(
-                "{} is not UTF-8 text (invalid byte at {}); save it as UTF-8",
-                path.display(),
+                "not UTF-8 text (invalid byte at {}); save it as UTF-8",
                 e.utf8_error().valid_up_to()
             )
         })
     };
-    match ext.as_str() {
-        "pdf" => pdf::extract(bytes).map_err(|e| format!("{}: {e}", path.display())),
+    match kind {
+        "pdf" => pdf::extract(bytes),
         "txt" | "md" | "markdown" => as_text(bytes),
         "html" | "htm" => Ok(html::to_text(&as_text(bytes)?)),
-        _ => Err(format!(
-            "{}: unknown kind of file; give a .pdf, .txt, .html/.htm or .md file",
-            path.display()
-        )),
+        _ => Err("unknown kind of file; give a .pdf, .txt, .html/.htm or .md file".to_string()),
     }
 }
 
