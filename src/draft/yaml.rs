@@ -21,6 +21,8 @@ pub struct Front {
     pub date: Option<Date>,
     /// The dateline as printed, when there is one.
     pub dateline: Option<String>,
+    /// Whether the text names the IMSS (the only publisher the bundled bulletins have).
+    pub names_imss: bool,
 }
 
 pub fn front(blocks: &[Block]) -> Front {
@@ -30,6 +32,10 @@ pub fn front(blocks: &[Block]) -> Front {
         number: None,
         date: None,
         dateline: None,
+        names_imss: blocks.iter().any(|b| {
+            let f = fold(b.text());
+            f.split(' ').any(|w| w == "imss") || f.contains("instituto mexicano del seguro social")
+        }),
     };
     for b in blocks {
         match b {
@@ -290,13 +296,12 @@ pub fn write(
     }
     out.push_str("source:\n");
     let _ = writeln!(out, "  seed: {}", q(source_name));
-    let folded = fold(&found_text(found, front));
-    let publisher =
-        if folded.contains("imss") || folded.contains("instituto mexicano del seguro social") {
-            "Instituto Mexicano del Seguro Social (IMSS)"
-        } else {
-            "Por completar: quién publica el boletín"
-        };
+    // Never a guess: a text that does not name the IMSS gets a placeholder to fill in.
+    let publisher = if front.names_imss {
+        "Instituto Mexicano del Seguro Social (IMSS)"
+    } else {
+        "Por completar: quién publica el boletín"
+    };
     let _ = writeln!(out, "  publisher: {}", q(publisher));
     out.push_str("  url: null  # the original's address, if it is online\n");
     let _ = writeln!(out, "places: [{}]", places.join(", "));
@@ -377,15 +382,49 @@ pub fn write(
     out
 }
 
-fn found_text(found: &Found, front: &Front) -> String {
-    let mut s = front.title.clone();
-    for it in &found.items {
-        s.push(' ');
-        s.push_str(&it.sentence);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_and_date_only_when_stated() {
+        assert_eq!(
+            bulletin_number("No. 154 /2022").as_deref(),
+            Some("154/2022")
+        );
+        assert_eq!(bulletin_number("No. 21"), None);
+        assert_eq!(
+            full_date("Ciudad de México, miércoles 30 de marzo de 2022"),
+            Date::parse("2022-03-30").ok()
+        );
+        assert_eq!(
+            full_date("Ciudad de México, 30 de marzo"),
+            None,
+            "no year, no date"
+        );
+        let blocks =
+            crate::draft::text::clean("Título\n\n- Del 12 al 18 de julio se hizo.\n\nTexto.\n");
+        let f = front(&blocks);
+        assert_eq!((f.title.as_str(), f.date, f.number), ("Título", None, None));
+        assert!(!f.names_imss);
     }
-    for (_, sentence) in &found.not_figures {
-        s.push(' ');
-        s.push_str(sentence);
+
+    #[test]
+    fn decimals_print_exactly() {
+        assert_eq!(
+            value(Number {
+                digits: 712,
+                scale: 1
+            }),
+            "71.2"
+        );
+        assert_eq!(
+            value(Number {
+                digits: 5,
+                scale: 2
+            }),
+            "0.05"
+        );
+        assert_eq!(value(Number::int(6_552_794)), "6552794");
     }
-    s
 }
