@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod diagnostics;
+pub mod draft;
 pub mod files;
 pub mod load;
 pub mod memo;

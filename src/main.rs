@@ -101,8 +101,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum New {
-    /// Scaffold content/bulletins/<SLUG>.yaml and <SLUG>.md (never overwrites).
-    Bulletin { slug: String },
+    /// Scaffold content/bulletins/<SLUG>.yaml and <SLUG>.md (never overwrites); with --from,
+    /// draft them from the bulletin as published.
+    Bulletin {
+        slug: String,
+        /// The published bulletin (.pdf, .txt, .html/.htm or .md): the .md gets its cleaned
+        /// text and the .yaml a draft of its figures, each with a comment quoting its sentence.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// With --from: the year of periods the text gives without one ("del 12 al 18 de
+        /// julio") when the text states no year at all (recorded as `year_stated: false`).
+        #[arg(long, requires = "from")]
+        year: Option<i32>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -228,20 +239,40 @@ fn main() -> ExitCode {
             }
         },
         Command::New {
-            what: New::Bulletin { slug },
-        } => match cifras::scaffold::new_bulletin(&cli.root, slug) {
-            Ok([yaml, md]) => {
-                say!(
-                    "Created {} and {}.\nPaste the bulletin's text into the .md, fill in the .yaml, then run `cifras check`.",
-                    yaml.display(),
-                    md.display()
-                );
-                ExitCode::SUCCESS
+            what: New::Bulletin { slug, from, year },
+        } => match from {
+            Some(from) => {
+                let options = cifras::draft::Options { year: *year };
+                match cifras::draft::new_bulletin_from(&cli.root, slug, from, &options) {
+                    Ok([yaml, md]) => {
+                        say!(
+                            "Drafted {} and {} from {}.\nCheck every figure against the text (each has a comment quoting its sentence), then run `cifras check`.",
+                            yaml.display(),
+                            md.display(),
+                            from.display()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        tell!("error: {}", escape_controls(&e.to_string()));
+                        ExitCode::FAILURE
+                    }
+                }
             }
-            Err(e) => {
-                tell!("error: {}", escape_controls(&e.to_string()));
-                ExitCode::FAILURE
-            }
+            None => match cifras::scaffold::new_bulletin(&cli.root, slug) {
+                Ok([yaml, md]) => {
+                    say!(
+                        "Created {} and {}.\nPaste the bulletin's text into the .md, fill in the .yaml, then run `cifras check`.",
+                        yaml.display(),
+                        md.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    tell!("error: {}", escape_controls(&e.to_string()));
+                    ExitCode::FAILURE
+                }
+            },
         },
     }
 }

@@ -56,6 +56,13 @@ const MARKDOWN: &str = "# Título del boletín\n\n- Primera viñeta del boletín
 
 /// Create `content/bulletins/<slug>.yaml` and `.md` under `root`; returns the two paths.
 pub fn new_bulletin(root: &Path, slug: &str) -> Result<[PathBuf; 2], String> {
+    let [yaml, md] = paths(root, slug)?;
+    write_new(&[(&yaml, YAML), (&md, MARKDOWN)])?;
+    Ok([yaml, md])
+}
+
+/// The two files of a new bulletin, checked: a valid slug, a project folder, neither file there.
+pub fn paths(root: &Path, slug: &str) -> Result<[PathBuf; 2], String> {
     if !is_url_slug(slug) {
         return Err(format!(
             "`{slug}` is not a valid slug: use lowercase letters a-z, digits and single hyphens, e.g. `jornada-24-26-septiembre`"
@@ -78,17 +85,33 @@ pub fn new_bulletin(root: &Path, slug: &str) -> Result<[PathBuf; 2], String> {
             ));
         }
     }
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    // create_new: never overwrite, even if the file appeared since the check above
-    for (path, text) in [(&yaml, YAML), (&md, MARKDOWN)] {
-        use std::io::Write;
-        let mut f = fs::OpenOptions::new()
+    Ok([yaml, md])
+}
+
+/// Write new files; never overwrite, even if a file appeared since `paths` looked. If a later
+/// file cannot be created, the ones this call created are removed again.
+pub fn write_new(files: &[(&PathBuf, &str)]) -> Result<(), String> {
+    use std::io::Write;
+    if let Some(dir) = files.first().and_then(|(p, _)| p.parent()) {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut created: Vec<&PathBuf> = Vec::new();
+    for (path, text) in files {
+        let written = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        f.write_all(text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                created.push(path);
+            }
+            for p in created {
+                let _ = fs::remove_file(p);
+            }
+            return Err(format!("{}: {e}", path.display()));
+        }
+        created.push(path);
     }
-    Ok([yaml, md])
+    Ok(())
 }

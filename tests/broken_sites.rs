@@ -1429,3 +1429,31 @@ fn csv_cells_that_look_like_formulas_are_neutralised() {
     let all = fs::read_to_string(out.join("datos/cifras.csv")).unwrap();
     assert!(all.contains(",475725,"), "values stay numbers:\n{all}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Metric aliases
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn aliases_are_accepted() {
+    let yaml = format!("{METRICS_YAML}    aliases:\n      - \"consulta\"\n      - \"Consultas\"\n");
+    let f = Fixture::with("content/metrics.yaml", &yaml);
+    let o = f.check().expect("aliases are valid");
+    assert!(o.diagnostics.is_empty(), "{}", o.diagnostics);
+}
+
+#[test]
+fn an_alias_naming_another_metric_is_an_error() {
+    // "cirugias" folds to the label of `surgeries` (line 4)
+    let yaml = format!("{METRICS_YAML}    aliases:\n      - \"consulta\"\n      - \"CIRUGIAS\"\n");
+    let f = Fixture::with("content/metrics.yaml", &yaml);
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        "content/metrics.yaml",
+        (36, 9),
+        "the alias \"CIRUGIAS\" also names `surgeries` (line 4)",
+    );
+    assert_hint(&d, "one indicator only");
+}

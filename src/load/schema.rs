@@ -55,6 +55,11 @@ pub struct MetricSpec {
     /// The indicator's colour in every chart (default: its group's).
     #[serde(default)]
     pub colour: Option<S<Colour>>,
+    /// The phrases bulletins use for this indicator besides its label ("consultas de
+    /// especialidad", "trasplantes de riñón"): how a draft guesses a number's metric and how
+    /// provenance recognises the sentence that names it.
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
 }
 
 /// A chart colour, from the Okabe–Ito palette (distinguishable with every common colour-vision

@@ -4,6 +4,7 @@
 
 pub mod date;
 pub mod format;
+pub mod words;
 
 pub use crate::load::schema::{Colour, Group, Number, PlaceKind, Qualifier, ReportKind};
 pub use date::Date;
@@ -33,6 +34,8 @@ pub struct Metric {
     pub per_day: bool,
     /// Its colour in every chart of the site.
     pub colour: Colour,
+    /// Other phrases bulletins use for it (`aliases:` in metrics.yaml), trimmed.
+    pub aliases: Vec<String>,
 }
 
 impl Group {

@@ -268,8 +268,14 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
                 .colour
                 .as_ref()
                 .map_or_else(|| m.group.value.colour(), |c| c.value),
+            aliases: m
+                .aliases
+                .iter()
+                .map(|a| a.value.trim().to_string())
+                .collect(),
         })
         .collect();
+    aliases(f, specs, diags);
     for (i, m) in specs.iter().enumerate() {
         let Some(parent) = &m.parent else { continue };
         match index.get(parent.value.as_str()) {
@@ -312,6 +318,44 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
         }
     }
     out
+}
+
+/// An alias must say something and name one indicator only: the same phrase under two metrics
+/// (or an alias equal to another metric's label) would make drafts and provenance guess.
+fn aliases(f: &SourceFile, specs: &[schema::MetricSpec], diags: &mut Diagnostics) {
+    let mut owner: HashMap<String, (&str, u32)> = HashMap::new();
+    for m in specs {
+        let label = crate::model::words::fold(&m.label.value);
+        owner.insert(label, (&m.id.value, m.label.referenced.line() as u32));
+    }
+    for m in specs {
+        for a in &m.aliases {
+            let key = crate::model::words::fold(&a.value);
+            if key.trim().is_empty() {
+                diags.push(
+                    f.error(pos(a), "an alias is empty")
+                        .with_hint("write the phrase bulletins use, e.g. \"consultas de especialidad\", or remove it"),
+                );
+                continue;
+            }
+            match owner.get(&key) {
+                Some(&(id, _)) if id == m.id.value => {}
+                Some(&(id, line)) => diags.push(
+                    f.error(
+                        pos(a),
+                        format!(
+                            "the alias \"{}\" also names `{id}` (line {line})",
+                            a.value.trim()
+                        ),
+                    )
+                    .with_hint("a phrase can name one indicator only; keep it on the one it means"),
+                ),
+                None => {
+                    owner.insert(key, (&m.id.value, a.referenced.line() as u32));
+                }
+            }
+        }
+    }
 }
 
 fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {

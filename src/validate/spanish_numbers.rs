@@ -46,6 +46,7 @@ fn word_value(w: &str) -> Option<f64> {
         ("diecinueve", 19),
         ("veinte", 20),
         ("veintiuno", 21),
+        ("veintiuna", 21),
         ("veintiún", 21),
         ("veintidós", 22),
         ("veintitrés", 23),
@@ -72,6 +73,16 @@ fn word_value(w: &str) -> Option<f64> {
         ("setecientos", 700),
         ("ochocientos", 800),
         ("novecientos", 900),
+        // Hundreds agree in gender with what they count: "dos mil quinientas treinta y siete
+        // cirugías", "doscientas consultas".
+        ("doscientas", 200),
+        ("trescientas", 300),
+        ("cuatrocientas", 400),
+        ("quinientas", 500),
+        ("seiscientas", 600),
+        ("setecientas", 700),
+        ("ochocientas", 800),
+        ("novecientas", 900),
     ];
     WORDS
         .iter()
@@ -280,6 +291,25 @@ mod tests {
         assert_eq!(values("más de 177 mil derechohabientes"), [177_000.0]);
         assert_eq!(values("se han realizado siete Jornadas"), [7.0]);
         assert_eq!(values("treinta y cinco oficinas"), [35.0]);
+    }
+
+    #[test]
+    fn reads_feminine_hundreds_and_veintiuna() {
+        assert_eq!(
+            values("dos mil quinientas treinta y siete cirugías"),
+            [2537.0]
+        );
+        assert_eq!(values("doscientas consultas"), [200.0]);
+        assert_eq!(values("novecientas noventa y nueve camas"), [999.0]);
+        assert_eq!(values("veintiuna jornadas"), [21.0]);
+        assert_eq!(values("veintiuna mil detecciones"), [21_000.0]);
+    }
+
+    #[test]
+    fn numbers_split_across_a_line_break_read_whole() {
+        // PDF extraction and hard-wrapped text break lines inside a number.
+        assert_eq!(values("6 millones 552\nmil 794 consultas"), [6_552_794.0]);
+        assert_eq!(values("955 mil\n952 de cáncer"), [955_952.0]);
     }
 
     #[test]
