@@ -9,6 +9,25 @@
 //! `build` runs all of it; `check` runs what can find a problem: every stage but `write`, with
 //! every page rendered (templates included) but no chart drawn.
 
+/// `println!` that ends quietly when stdout is a closed pipe (`cifras check | head -1`): the
+/// standard macro panics there. The command still finishes and exits with its own status.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!`, quiet on a closed pipe like `say!`.
+#[macro_export]
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod charts;
 pub mod diagnostics;
 pub mod draft;

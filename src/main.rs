@@ -4,24 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cifras::diagnostics::{escape_controls, Diagnostics};
+use cifras::{say, tell};
 use clap::{Parser, Subcommand, ValueEnum};
-
-/// `println!` that ends quietly when stdout is a closed pipe (`cifras check | head -1`): the
-/// standard macro panics there. The command still finishes and exits with its own status.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
-}
-
-/// `eprintln!`, quiet on a closed pipe like `say!`.
-macro_rules! tell {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
 
 #[derive(Parser)]
 #[command(

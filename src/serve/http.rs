@@ -72,7 +72,7 @@ pub(super) async fn run(listener: TcpListener, shared: Arc<Shared>) -> Result<()
                 if !failing {
                     // This accept's slot is still held: it is not an open connection.
                     let open = limits.max_connections - slots.available_permits() - 1;
-                    eprintln!(
+                    crate::tell!(
                         "cannot accept a connection: {e}; {open} are open, new clients wait until some close"
                     );
                     failing = true;

@@ -79,7 +79,7 @@ impl SearchIndex {
             };
             let result = crate::search::index(&records);
             if let Err(e) = &result {
-                eprintln!("search index: {e}");
+                crate::tell!("search index: {e}");
             }
             self.publish(generation, result);
         }

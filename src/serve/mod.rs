@@ -175,7 +175,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("cannot listen: {e}"))?;
     let shown = reachable(bound);
     if let Some(warning) = exposure_warning(bound) {
-        eprintln!("{warning}");
+        crate::tell!("{warning}");
     }
     // Absolute URLs (the 404 page's links, canonical links) point at this preview.
     let mut options = serve.options.clone();
@@ -193,7 +193,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     match build(root, &options, &memo) {
         Ok(built) => shared.install(built),
         Err(e) => {
-            eprintln!("{e}");
+            crate::tell!("{e}");
             shared
                 .state
                 .write()
@@ -201,7 +201,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
                 .error = Some(e);
         }
     }
-    println!(
+    crate::say!(
         "Sirviendo el sitio en http://{}{prefix}  (Ctrl-C para terminar)",
         display_addr(shown)
     );
@@ -277,9 +277,9 @@ fn build(root: &Path, options: &Options, memo: &Memo) -> Result<Built, String> {
         Ok(outcome) => {
             memo.end_rebuild();
             if !outcome.diagnostics.is_empty() {
-                eprintln!("{}", outcome.diagnostics);
+                crate::tell!("{}", outcome.diagnostics);
             }
-            eprintln!(
+            crate::tell!(
                 "Construido: {} archivos en {} ms ({})",
                 outcome.files.len(),
                 started.elapsed().as_millis(),

@@ -99,7 +99,7 @@ fn rebuild_on_changes(
                 ("reload", String::new())
             }
             Err(problems) => {
-                eprintln!("{problems}");
+                crate::tell!("{problems}");
                 let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
                 s.error = Some(problems.clone());
                 ("problems", problems)
@@ -115,7 +115,7 @@ fn rearm(watcher: &mut RecommendedWatcher, path: &Path) {
     let _ = watcher.unwatch(path);
     if path.is_dir() {
         if let Err(e) = watcher.watch(path, RecursiveMode::Recursive) {
-            eprintln!("cannot watch {}: {e}", path.display());
+            crate::tell!("cannot watch {}: {e}", path.display());
         }
     }
 }
