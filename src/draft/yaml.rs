@@ -95,8 +95,22 @@ fn full_date(line: &str) -> Option<Date> {
     })
 }
 
+/// A double-quoted YAML string (JSON's escapes are YAML's).
 fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    serde_json::to_string(&printable(s)).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// `s` with every character YAML forbids in a file (C0 and C1 controls but tab and line
+/// breaks, DEL, U+FFFE, U+FFFF) replaced by U+FFFD: they are not in a real bulletin, and one in a
+/// comment or a string would make the whole draft unreadable (found by the `draft` fuzz target).
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{85}' => c,
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 fn value(n: Number) -> String {
@@ -110,7 +124,10 @@ fn value(n: Number) -> String {
 
 /// A comment line: one line, whatever the text holds.
 fn comment(out: &mut String, indent: &str, text: &str) {
-    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one: String = printable(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let _ = writeln!(out, "{indent}# {one}");
 }
 
@@ -384,6 +401,16 @@ pub fn write(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_never_reach_the_yaml() {
+        let mut out = String::new();
+        super::comment(&mut out, "  ", "se\u{1}\u{0} realizaron\u{7f} \u{9b}x");
+        out.push_str(&format!("t: {}\n", super::q("a\u{1}b\u{FFFF}")));
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        let v: serde_json::Value = serde_saphyr::from_str(&out).expect("still YAML");
+        assert_eq!(v["t"], "a\u{FFFD}b\u{FFFD}");
+    }
+
     use super::*;
 
     #[test]
