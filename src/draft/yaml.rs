@@ -396,7 +396,9 @@ pub fn write(
             );
         }
     }
-    out
+    // Whatever line a piece of the text ended up on (a trailing comment, a quote), none may
+    // hold a character YAML forbids.
+    printable(&out)
 }
 
 #[cfg(test)]
