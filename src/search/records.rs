@@ -112,6 +112,22 @@ fn add(
     }
 }
 
+/// " También: trasplantes renales, riñón." — the aliases that are not the label written again.
+fn also(label: &str, aliases: &[String]) -> String {
+    use crate::model::words::fold;
+    let label = fold(label);
+    let other: Vec<&str> = aliases
+        .iter()
+        .filter(|a| fold(a) != label)
+        .map(String::as_str)
+        .collect();
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!(" También: {}.", other.join(", "))
+    }
+}
+
 /// "1 informe", "3 informes".
 fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -215,9 +231,10 @@ pub fn records(site: &Site) -> Vec<Record> {
         out.push(Record {
             url: format!("/{}", metric_href(site, i)),
             title: m.label.clone(),
+            // The title is indexed already (the record's `<h1>`); the aliases are the other words
+            // bulletins use for it ("trasplantes renales"), so they find it too.
             content: format!(
-                "{}. {} Indicador del grupo {}, en {}. {}.",
-                m.label,
+                "{} Indicador del grupo {}, en {}. {}.{}",
                 m.definition,
                 group_label(m.group).to_lowercase(),
                 m.unit,
@@ -225,7 +242,8 @@ pub fn records(site: &Site) -> Vec<Record> {
                     site.by_metric[i].len(),
                     "cifra en los boletines",
                     "cifras en los boletines"
-                )
+                ),
+                also(&m.label, &m.aliases)
             ),
             filters,
             parts: Vec::new(),
@@ -298,6 +316,16 @@ mod tests {
         assert!(html.contains(
             "<h2 id=\"informe-a-cirugias\">Cirugías · 2,537 · 10–12 sep 2021 · Nacional</h2>"
         ));
+    }
+
+    #[test]
+    fn aliases_other_than_the_label_are_searchable() {
+        let aliases = ["trasplantes de Riñón", "trasplantes renales", "riñón"].map(String::from);
+        assert_eq!(
+            also("Trasplantes de riñón", &aliases),
+            " También: trasplantes renales, riñón."
+        );
+        assert_eq!(also("Cirugías", &["cirugias".to_string()]), "");
     }
 
     #[test]
