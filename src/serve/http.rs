@@ -208,7 +208,8 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
         Target::Draw { key, job, drawn } => {
             // PNGs take tens of milliseconds: off the thread that serves everyone else.
             let made = tokio::task::spawn_blocking(move || {
-                let bytes = Bytes::from_owner(job.draw().ok()?.bytes);
+                let made = job.draw().map_err(|e| crate::tell!("{e}")).ok()?;
+                let bytes = Bytes::from_owner(made.bytes);
                 drawn
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
