@@ -42,13 +42,17 @@ pub(super) enum Lookup {
 }
 
 impl SearchIndex {
-    /// Start the indexing thread.
-    pub(super) fn start() -> Result<Arc<Self>, String> {
-        let index = Arc::new(SearchIndex {
+    fn new() -> Self {
+        SearchIndex {
             newest: watch::Sender::new(Arc::new(Snapshot::default())),
             pending: Mutex::new(None),
             wake: Condvar::new(),
-        });
+        }
+    }
+
+    /// Start the indexing thread.
+    pub(super) fn start() -> Result<Arc<Self>, String> {
+        let index = Arc::new(SearchIndex::new());
         let worker = index.clone();
         std::thread::Builder::new()
             .name("cifras-search-index".into())
@@ -160,12 +164,15 @@ mod tests {
         }
     }
 
-    fn found(index: &SearchIndex, path: &str) -> Option<Bytes> {
-        let rt = tokio::runtime::Builder::new_current_thread()
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
-            .unwrap();
-        match rt.block_on(index.get(path, Duration::from_millis(50))) {
+            .unwrap()
+    }
+
+    fn found(index: &SearchIndex, path: &str) -> Option<Bytes> {
+        match runtime().block_on(index.get(path, Duration::from_millis(50))) {
             Lookup::Found(b) => Some(b),
             Lookup::Missing => None,
             Lookup::NotReady(why) => panic!("{why}"),
@@ -174,11 +181,7 @@ mod tests {
 
     #[test]
     fn an_older_index_never_replaces_a_newer_one() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
+        let index = SearchIndex::new();
         index.publish(2, Ok(vec![file("pagefind/pagefind.js", "two")]));
         index.publish(1, Ok(vec![file("pagefind/pagefind.js", "one")]));
         assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"two"[..]));
@@ -192,28 +195,16 @@ mod tests {
 
     #[test]
     fn before_the_first_index_requests_wait_then_are_told_to_retry() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
+        let index = SearchIndex::new();
         let started = std::time::Instant::now();
-        let got = rt.block_on(index.get("pagefind.js", Duration::from_millis(200)));
+        let got = runtime().block_on(index.get("pagefind.js", Duration::from_millis(200)));
         assert!(matches!(got, Lookup::NotReady(_)));
         assert!(started.elapsed() >= Duration::from_millis(200));
     }
 
     #[test]
     fn only_the_newest_waiting_records_are_kept() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
+        let index = SearchIndex::new();
         index.submit(5, Vec::new());
         index.submit(4, Vec::new());
         assert_eq!(index.pending.lock().unwrap().as_ref().map(|j| j.0), Some(5));
