@@ -20,7 +20,8 @@ use crate::search::records::Record;
 pub(super) struct Snapshot {
     /// The build it was made from (0: none yet).
     generation: u64,
-    /// Path under `pagefind/` -> file; `None` until the first index is finished.
+    /// Site path (`pagefind/…`, as `search::index` names it) -> file; `None` until the first
+    /// index is finished.
     files: Option<HashMap<String, Bytes>>,
     /// Why the first index could not be made (requests stop waiting for it).
     failed: Option<String>,
@@ -101,15 +102,7 @@ impl SearchIndex {
                     files: Some(
                         files
                             .into_iter()
-                            .map(|f| {
-                                let path = f
-                                    .path
-                                    .strip_prefix(crate::search::DIR)
-                                    .and_then(|p| p.strip_prefix('/'))
-                                    .unwrap_or(&f.path)
-                                    .to_string();
-                                (path, Bytes::from_owner(f.bytes))
-                            })
+                            .map(|f| (f.path, Bytes::from_owner(f.bytes)))
                             .collect(),
                     ),
                     failed: None,
@@ -126,7 +119,7 @@ impl SearchIndex {
         });
     }
 
-    /// The file at `path` (under `pagefind/`) of the newest index. Before the first index is
+    /// The file at `path` (`pagefind/…`) of the newest index. Before the first index is
     /// ready this waits for it, up to `wait`: the search page asks for `pagefind.js` as soon as
     /// it opens, and a short wait makes the first search just work, where a 503 would leave the
     /// page without search until the reader reloads it. Past `wait` (a very large site) the
@@ -184,20 +177,29 @@ mod tests {
         let index = SearchIndex::new();
         index.publish(2, Ok(vec![file("pagefind/pagefind.js", "two")]));
         index.publish(1, Ok(vec![file("pagefind/pagefind.js", "one")]));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"two"[..]));
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"two"[..])
+        );
         index.publish(3, Ok(vec![file("pagefind/pagefind.js", "three")]));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"three"[..]));
-        assert_eq!(found(&index, "other.js"), None);
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"three"[..])
+        );
+        assert_eq!(found(&index, "pagefind/other.js"), None);
         // A failed index keeps serving the last good one.
         index.publish(4, Err("disk".into()));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"three"[..]));
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"three"[..])
+        );
     }
 
     #[test]
     fn before_the_first_index_requests_wait_then_are_told_to_retry() {
         let index = SearchIndex::new();
         let started = std::time::Instant::now();
-        let got = runtime().block_on(index.get("pagefind.js", Duration::from_millis(200)));
+        let got = runtime().block_on(index.get("pagefind/pagefind.js", Duration::from_millis(200)));
         assert!(matches!(got, Lookup::NotReady(_)));
         assert!(started.elapsed() >= Duration::from_millis(200));
     }
