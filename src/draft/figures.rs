@@ -141,22 +141,6 @@ fn words(folded: &str) -> Vec<&str> {
     folded.split(' ').filter(|w| !w.is_empty()).collect()
 }
 
-const MONTHS: &[&str] = &[
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 /// Why a number is not a service figure, if it is not.
 fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str> {
     let f = &all[k];
@@ -193,7 +177,7 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
     let next_words = fold(after);
     let next: Vec<&str> = words(&next_words);
     let day = f.value >= 1.0 && f.value <= 31.0 && f.value.fract() == 0.0;
-    let month_at = |i: usize| next.get(i).is_some_and(|w| MONTHS.contains(w));
+    let month_at = |i: usize| next.get(i).is_some_and(|w| super::periods::month(w).is_some());
     if day && next.first() == Some(&"de") && month_at(1) {
         return Some("part of a date");
     }

@@ -30,7 +30,8 @@ pub enum Stated {
     Since(DayMonth),
 }
 
-fn month(w: &str) -> Option<u8> {
+/// A folded month name ("septiembre", also "setiembre") as 1–12.
+pub fn month(w: &str) -> Option<u8> {
     MONTHS
         .iter()
         .position(|m| *m == w || (w == "setiembre" && *m == "septiembre"))
