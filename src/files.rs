@@ -5,7 +5,8 @@
 //! quote it.
 //!
 //! The folders are checked with `symlink_metadata`, and each file is opened with `O_NOFOLLOW`
-//! (on Unix), so a link swapped in after the check is refused by the system call itself.
+//! (on Unix), so a link is refused by the system call itself, even one swapped in after the
+//! folder was listed.
 
 use std::fs;
 use std::io::{self, Read};
@@ -73,7 +74,12 @@ pub fn file_exists(path: &Path) -> Result<bool, Refused> {
 }
 
 /// The bytes of the regular file at `path`, at most `limit` of them; a link is refused.
+///
+/// On Unix the file is checked once, by the open itself: `O_NOFOLLOW` refuses a link, and the
+/// open file's own metadata refuses anything but a regular file. Elsewhere the path is looked
+/// at first (without following a link), then opened.
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+    #[cfg(not(unix))]
     if !file_exists(path)? {
         return Err(Refused::Missing);
     }
@@ -82,18 +88,24 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO opens at once (and is refused below) instead of waiting for a writer.
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let file = options.open(path).map_err(|e| {
         #[cfg(unix)]
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            return Refused::Link;
+        match e.raw_os_error() {
+            Some(libc::ELOOP) => return Refused::Link,
+            Some(libc::ENXIO) => return Refused::NotFile, // a socket
+            _ => {}
         }
-        Refused::Io(e)
+        match e.kind() {
+            io::ErrorKind::NotFound => Refused::Missing,
+            _ => Refused::Io(e),
+        }
     })?;
     let meta = file.metadata().map_err(Refused::Io)?;
     if !meta.is_file() {
-        return Err(Refused::NotFile); // swapped for a FIFO or device after the check
+        return Err(Refused::NotFile); // a folder, FIFO or device (or swapped for one)
     }
     if meta.len() > limit {
         return Err(Refused::TooLarge(meta.len(), limit));
@@ -112,10 +124,15 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
 /// The largest template or static file read (fonts and images included).
 pub const MAX_PROJECT_FILE: u64 = 32 * 1024 * 1024;
 
-/// Every file under `<root>/<folder>` (`templates`, `static`), by path relative to it with `/`
-/// separators, sorted, each read or refused. A link anywhere (the folder itself, a subfolder, a
-/// file) is refused and not followed. Nothing when the folder does not exist.
-pub fn project_files(root: &Path, folder: &str) -> Vec<(String, Result<Vec<u8>, Refused>)> {
+/// Every file under `<root>/<folder>` (`templates`, `static`) whose name is `wanted`, by path
+/// relative to it with `/` separators, sorted, each read or refused; other regular files are
+/// passed over unread. A link anywhere (the folder itself, a subfolder, a file, wanted or not)
+/// is refused and not followed. Nothing when the folder does not exist.
+pub fn project_files(
+    root: &Path,
+    folder: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(String, Result<Vec<u8>, Refused>)> {
     let dir = root.join(folder);
     match dir_exists(&dir) {
         Ok(true) => {}
@@ -142,7 +159,9 @@ pub fn project_files(root: &Path, folder: &str) -> Vec<(String, Result<Vec<u8>, 
         if t.is_symlink() {
             out.push((name, Err(Refused::Link)));
         } else if t.is_file() {
-            out.push((name, read(entry.path(), MAX_PROJECT_FILE)));
+            if wanted(&name) {
+                out.push((name, read(entry.path(), MAX_PROJECT_FILE)));
+            }
         } else if !t.is_dir() {
             out.push((name, Err(Refused::NotFile)));
         }
@@ -178,5 +197,11 @@ mod tests {
             read(&tmp.path().join("nada"), 4),
             Err(Refused::Missing)
         ));
+        assert!(matches!(read(tmp.path(), 4), Err(Refused::NotFile)));
+        let fifo = tmp.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(read(&fifo, 4), Err(Refused::NotFile)));
     }
 }

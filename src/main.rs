@@ -204,10 +204,7 @@ fn main() -> ExitCode {
             };
             match cifras::serve::serve(&cli.root, serve) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    tell!("error: {}", escape_controls(&e.to_string()));
-                    ExitCode::FAILURE
-                }
+                Err(e) => failed(e),
             }
         }
         Command::Synth {
@@ -217,10 +214,7 @@ fn main() -> ExitCode {
             seed,
         } => match cifras::synth::write(out, *bulletins, *seed, hugo.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                tell!("error: {}", escape_controls(&e.to_string()));
-                ExitCode::FAILURE
-            }
+            Err(e) => failed(e),
         },
         Command::New {
             what: New::Bulletin { slug, from, year },
@@ -237,10 +231,7 @@ fn main() -> ExitCode {
                         );
                         ExitCode::SUCCESS
                     }
-                    Err(e) => {
-                        tell!("error: {}", escape_controls(&e.to_string()));
-                        ExitCode::FAILURE
-                    }
+                    Err(e) => failed(e),
                 }
             }
             None => match cifras::scaffold::new_bulletin(&cli.root, slug) {
@@ -252,13 +243,16 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    tell!("error: {}", escape_controls(&e.to_string()));
-                    ExitCode::FAILURE
-                }
+                Err(e) => failed(e),
             },
         },
     }
+}
+
+/// A command's error on stderr, its control characters escaped (it may quote content).
+fn failed(e: impl std::fmt::Display) -> ExitCode {
+    tell!("error: {}", escape_controls(&e.to_string()));
+    ExitCode::FAILURE
 }
 
 /// Messages name files relative to the project; prefix --root so editors can open them.

@@ -291,3 +291,15 @@ fn damaged_pdfs_fail_cleanly() {
         .unwrap_err()
         .contains(".pdf, .txt"));
 }
+
+/// One endless sentence of numbers (a table flattened by an extraction, or a hostile file):
+/// the draft's work per number is bounded, so the whole stays fast.
+#[test]
+fn long_sentences_stay_fast() {
+    let cat = catalogue();
+    let text = format!("Título\n\n{}cirugías.\n", "5 ".repeat(20_000));
+    let started = std::time::Instant::now();
+    let d = draft::draft(&text, "t", &cat, &Options::default());
+    assert!(d.yaml.contains("surgeries"), "{}", &d.yaml[..d.yaml.len().min(2000)]);
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}

@@ -17,6 +17,17 @@ fn cifras(root: &Path, args: &[&str]) -> Output {
         .expect("run cifras")
 }
 
+fn build(root: &Path, out: &Path) -> Output {
+    cifras(root, &["build", "-o", out.to_str().unwrap()])
+}
+
+/// Build `out` from `root`, which must succeed; its home page.
+fn built(root: &Path, out: &Path) -> Vec<u8> {
+    let o = build(root, out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    fs::read(out.join("index.html")).unwrap()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -38,7 +49,7 @@ fn second_build_into_the_same_output_is_refused_while_one_runs() {
     // Hold the lock the way a running build does.
     let lock = fs::File::create(tmp.path().join(".public.cifras-lock")).unwrap();
     lock.try_lock().unwrap();
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
+    let o = build(&root, &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("another cifras build is writing"),
@@ -47,7 +58,7 @@ fn second_build_into_the_same_output_is_refused_while_one_runs() {
     );
     assert!(!out.exists(), "nothing written");
     drop(lock);
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
+    let o = build(&root, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         names(tmp.path()),
@@ -62,9 +73,7 @@ fn second_build_into_the_same_output_is_refused_while_one_runs() {
 fn debris_of_killed_builds_is_cleared_and_a_site_left_aside_is_put_back() {
     let (tmp, root) = common::project();
     let out = tmp.path().join("public");
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let index = fs::read(out.join("index.html")).unwrap();
+    let index = built(&root, &out);
     // Killed between the two renames: the old site is aside and public/ is missing; another
     // build was killed while staging.
     fs::rename(&out, tmp.path().join(".public.cifras-old-4000001")).unwrap();
@@ -83,14 +92,14 @@ fn debris_of_killed_builds_is_cleared_and_a_site_left_aside_is_put_back() {
         .unwrap();
     let good = fs::read_to_string(&first).unwrap();
     fs::write(&first, good.replacen("title:", "titel:", 1)).unwrap();
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
+    let o = build(&root, &out);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(fs::read(out.join("index.html")).unwrap(), index);
     assert_eq!(names(tmp.path()), ["public", "site"], "debris removed");
     fs::write(&first, good).unwrap();
     // An unrelated folder with a similar name is left alone.
     fs::create_dir(tmp.path().join(".public.cifras-new-mine")).unwrap();
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
+    let o = build(&root, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         names(tmp.path()),
@@ -198,9 +207,7 @@ fn full_disk_is_one_clear_error_and_the_old_site_stays() {
     use std::os::unix::process::CommandExt;
     let (tmp, root) = common::project();
     let out = tmp.path().join("public");
-    let o = cifras(&root, &["build", "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let index = fs::read(out.join("index.html")).unwrap();
+    let index = built(&root, &out);
     // A change, so the build really writes again.
     let site = root.join("content/site.yaml");
     let text = fs::read_to_string(&site).unwrap();

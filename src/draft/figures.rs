@@ -141,28 +141,35 @@ fn words(folded: &str) -> Vec<&str> {
     folded.split(' ').filter(|w| !w.is_empty()).collect()
 }
 
-const MONTHS: &[&str] = &[
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
+/// How far before and after a number its words are read, in bytes (as provenance reads a
+/// sentence): enough for any phrase about it, and it bounds the work per number, so one endless
+/// sentence of numbers (a flattened table, a hostile file) is read in linear time.
+const WINDOW: usize = 600;
+
+/// The last `n` bytes of `s` or fewer, on a character boundary.
+fn tail(s: &str, n: usize) -> &str {
+    let mut i = s.len().saturating_sub(n);
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    &s[i..]
+}
+
+/// The first `n` bytes of `s` or fewer, on a character boundary.
+fn head(s: &str, n: usize) -> &str {
+    let mut i = n.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
 
 /// Why a number is not a service figure, if it is not.
 fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str> {
     let f = &all[k];
     let written = &sentence[f.start..f.end];
-    let before = &sentence[..f.start];
-    let after = &sentence[f.end..];
+    let before = tail(&sentence[..f.start], WINDOW);
+    let after = head(&sentence[f.end..], WINDOW);
     let digits_only = written.bytes().all(|b| b.is_ascii_digit());
     let glued = before.ends_with('-')
         && before[..before.len() - 1]
@@ -193,7 +200,7 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
     let next_words = fold(after);
     let next: Vec<&str> = words(&next_words);
     let day = f.value >= 1.0 && f.value <= 31.0 && f.value.fract() == 0.0;
-    let month_at = |i: usize| next.get(i).is_some_and(|w| MONTHS.contains(w));
+    let month_at = |i: usize| next.get(i).is_some_and(|w| super::periods::month(w).is_some());
     if day && next.first() == Some(&"de") && month_at(1) {
         return Some("part of a date");
     }
@@ -305,8 +312,14 @@ pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read
     .iter()
     .any(|p| folded_sentence.contains(p));
     let mut read = Read::default();
+    // where the clause of the current number starts (after the last ';' before it)
+    let (mut clause_start, mut scanned) = (0, 0);
     for k in 0..found.len() {
         let f = &found[k];
+        if let Some(i) = sentence[scanned..f.start].rfind(';') {
+            clause_start = scanned + i + 1;
+        }
+        scanned = f.start;
         let written = sentence[f.start..f.end].to_string();
         if let Some(reason) = not_a_figure(sentence, &found, k) {
             read.not_figures.push(NotFigure { written, reason });
@@ -326,9 +339,8 @@ pub fn read_sentence(sentence: &str, metrics: &Metrics, places: &Places) -> Read
         let after_folded = fold(after_text);
         let after: Vec<&str> = words(&after_folded).into_iter().take(14).collect();
         let article = matches!(fold(&written).as_str(), "un" | "una" | "uno");
-        let before = &sentence[..f.start];
-        let clause_start = before.rfind(';').map_or(0, |i| i + 1);
-        let clause = &sentence[clause_start..stop];
+        let before = tail(&sentence[..f.start], WINDOW);
+        let clause = head(&sentence[clause_start..stop], WINDOW);
         let mut metric = if article { None } else { metrics.after(&after) };
         let mut place = subject_place(clause, places);
         // "cuatro Unidades …, tres en la Ciudad de México y una en Nuevo León": the previous

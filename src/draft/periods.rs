@@ -30,7 +30,8 @@ pub enum Stated {
     Since(DayMonth),
 }
 
-fn month(w: &str) -> Option<u8> {
+/// A folded month name ("septiembre", also "setiembre") as 1–12.
+pub fn month(w: &str) -> Option<u8> {
     MONTHS
         .iter()
         .position(|m| *m == w || (w == "setiembre" && *m == "septiembre"))
@@ -52,7 +53,7 @@ pub fn year(w: &str) -> Option<i32> {
 }
 
 /// "D de M [de|del YYYY]" starting at `i`: the date and the index after it.
-fn date_at(w: &[&str], i: usize) -> Option<(DayMonth, usize)> {
+pub fn date_at(w: &[&str], i: usize) -> Option<(DayMonth, usize)> {
     let d = day(w.get(i)?)?;
     if *w.get(i + 1)? != "de" {
         return None;

@@ -77,21 +77,14 @@ fn bulletin_number(line: &str) -> Option<String> {
     (!n.is_empty() && y.len() == 4 && !y.contains('/')).then(|| format!("{n}/{y}"))
 }
 
-/// "Ciudad de México, miércoles 30 de marzo de 2022" → 2022-03-30.
+/// "Ciudad de México, miércoles 30 de marzo de 2022" → 2022-03-30: the first date that states
+/// its year.
 fn full_date(line: &str) -> Option<Date> {
     let folded = fold(line);
     let w: Vec<&str> = folded.split(' ').collect();
     (0..w.len()).find_map(|i| {
-        let d: u8 = w[i].parse().ok()?;
-        if w.get(i + 1) != Some(&"de") || w.get(i + 3) != Some(&"de") {
-            return None;
-        }
-        let m = crate::model::date::MONTHS
-            .iter()
-            .position(|m| Some(m) == w.get(i + 2))? as u8
-            + 1;
-        let y = super::periods::year(w.get(i + 4)?)?;
-        Date::parse(&format!("{y:04}-{m:02}-{d:02}")).ok()
+        let (dm, _) = super::periods::date_at(&w, i)?;
+        Date::parse(&format!("{:04}-{:02}-{:02}", dm.year?, dm.month, dm.day)).ok()
     })
 }
 

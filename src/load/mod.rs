@@ -60,18 +60,21 @@ pub fn load_with(
 ) -> Result<(Sources, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let content = Path::new("content");
-    if let Err(e) = files::dir_exists(&root.join(content)) {
-        diags.push(refused(content, &e));
-        return Err(diags);
-    }
-    if !root.join(content).is_dir() {
-        diags.push(
-            Diagnostic::file_error(content, "content directory not found").with_hint(format!(
-                "run cifras from the project folder or pass --root; looked in {}",
-                root.join(content).display()
-            )),
-        );
-        return Err(diags);
+    match files::dir_exists(&root.join(content)) {
+        Ok(true) => {}
+        Ok(false) => {
+            diags.push(
+                Diagnostic::file_error(content, "content directory not found").with_hint(format!(
+                    "run cifras from the project folder or pass --root; looked in {}",
+                    root.join(content).display()
+                )),
+            );
+            return Err(diags);
+        }
+        Err(e) => {
+            diags.push(refused(content, &e));
+            return Err(diags);
+        }
     }
     let site = parse_file::<SiteFile>(root, &content.join("site.yaml"), &mut diags);
     let metrics = parse_file::<MetricsFile>(root, &content.join("metrics.yaml"), &mut diags);
@@ -266,12 +269,9 @@ fn read_text(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceF
         }
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = String::from_utf8_lossy(valid);
-            let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            let file = SourceFile::new(rel, valid.into_owned());
+            let file = SourceFile::new(rel, String::from_utf8_lossy(valid).into_owned());
             diags.push(
-                file.error(Pos::new(line, col), "invalid UTF-8")
+                file.error(file.pos_at(file.text.len()), "invalid UTF-8")
                     .with_hint("save the file as UTF-8 (the text may be Latin-1 or Windows-1252)"),
             );
             None
@@ -285,16 +285,19 @@ fn parse_file<T: DeserializeOwned>(
     rel: &Path,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
-    if let Err(e) = files::file_exists(&root.join(rel)) {
-        diags.push(refused(rel, &e));
-        return None;
-    }
-    if !root.join(rel).is_file() {
-        diags.push(
-            Diagnostic::file_error(rel, "required file is missing")
-                .with_hint("see README.md, section \"Contenido\", for what it must contain"),
-        );
-        return None;
+    match files::file_exists(&root.join(rel)) {
+        Ok(true) => {}
+        Ok(false) => {
+            diags.push(
+                Diagnostic::file_error(rel, "required file is missing")
+                    .with_hint("see README.md, section \"Contenido\", for what it must contain"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(refused(rel, &e));
+            return None;
+        }
     }
     let file = read_text(root, rel, diags)?;
     parse_source(file, diags)

@@ -26,7 +26,7 @@ pub(super) fn static_files(r: &mut Renderer, root: &Path) {
         .iter()
         .map(|(n, b)| (format!("static/{n}"), b.to_vec()))
         .collect();
-    for (name, read) in crate::files::project_files(root, "static") {
+    for (name, read) in crate::files::project_files(root, "static", |_| true) {
         let name = format!("static/{name}");
         match read {
             Ok(bytes) => {

@@ -6,12 +6,13 @@
 
 use std::borrow::Cow;
 
-/// `text` as a safe CSV text cell.
-pub fn cell(text: &str) -> Cow<'_, str> {
+/// `text` as a safe CSV text cell (`text` itself, not copied, when it is safe already).
+pub fn cell<'a>(text: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    let text = text.into();
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}").into()
     } else {
-        text.into()
+        text
     }
 }
 

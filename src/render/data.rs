@@ -110,22 +110,21 @@ impl Row<'_> {
     /// The row as CSV cells: every text neutralised against formulas (see `csv_cell`). Only the
     /// CSV needs it; the JSON keeps the text as written.
     pub fn for_csv(self) -> Self {
-        let text = |c: Cow<'_, str>| -> String { cell(&c).into_owned() };
         Row {
-            bulletin: text(self.bulletin).into(),
-            bulletin_title: text(self.bulletin_title).into(),
-            bulletin_date: text(self.bulletin_date.into()),
-            report: text(self.report).into(),
-            report_title: text(self.report_title).into(),
-            metric: text(self.metric).into(),
-            metric_label: text(self.metric_label).into(),
-            unit: text(self.unit).into(),
-            period_start: text(self.period_start.into()),
-            period_end: text(self.period_end.into()),
-            as_of: text(self.as_of.into()),
-            scope: text(self.scope.into()),
-            scope_names: text(self.scope_names.into()),
-            conflicting_values: text(self.conflicting_values.into()),
+            bulletin: cell(self.bulletin),
+            bulletin_title: cell(self.bulletin_title),
+            bulletin_date: cell(self.bulletin_date).into_owned(),
+            report: cell(self.report),
+            report_title: cell(self.report_title),
+            metric: cell(self.metric),
+            metric_label: cell(self.metric_label),
+            unit: cell(self.unit),
+            period_start: cell(self.period_start).into_owned(),
+            period_end: cell(self.period_end).into_owned(),
+            as_of: cell(self.as_of).into_owned(),
+            scope: cell(self.scope).into_owned(),
+            scope_names: cell(self.scope_names).into_owned(),
+            conflicting_values: cell(self.conflicting_values).into_owned(),
             ..self
         }
     }

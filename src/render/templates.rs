@@ -47,14 +47,13 @@ pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
         })
         .collect();
     let mut diags = Diagnostics::default();
-    for (name, read) in crate::files::project_files(root, "templates") {
+    // Other files may sit beside the templates (notes, backups): not read; a link is refused.
+    let is_template = |name: &str| name.ends_with(".html");
+    for (name, read) in crate::files::project_files(root, "templates", is_template) {
         let shown = Path::new("templates").join(&name);
-        // Other files may sit beside the templates (notes, backups); a link is refused anyway.
-        let text = match read {
-            Ok(_) if !name.ends_with(".html") => continue,
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| crate::files::Refused::NotText),
-            Err(e) => Err(e),
-        };
+        let text = read.and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| crate::files::Refused::NotText)
+        });
         match text {
             Ok(text) => {
                 sources.insert(name, (shown.display().to_string(), text));

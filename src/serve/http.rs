@@ -177,7 +177,7 @@ pub(super) enum Target {
         job: Box<Deferred>,
         drawn: Arc<Mutex<std::collections::HashMap<String, Bytes>>>,
     },
-    /// A file of the search index (its path under `pagefind/`).
+    /// A file of the search index (its site path, `pagefind/…`).
     Index(String),
 }
 
@@ -208,7 +208,8 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
         Target::Draw { key, job, drawn } => {
             // PNGs take tens of milliseconds: off the thread that serves everyone else.
             let made = tokio::task::spawn_blocking(move || {
-                let bytes = Bytes::from_owner(job.draw().ok()?.bytes);
+                let made = job.draw().map_err(|e| crate::tell!("{e}")).ok()?;
+                let bytes = Bytes::from_owner(made.bytes);
                 drawn
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -295,11 +296,11 @@ pub(super) fn resolve(s: &State, path: &str) -> Target {
         };
         return Target::Reply(Reply::new(200, body, ct));
     }
-    if let Some(file) = key
+    if key
         .strip_prefix(crate::search::DIR)
-        .and_then(|k| k.strip_prefix('/'))
+        .is_some_and(|k| k.starts_with('/'))
     {
-        return Target::Index(file.to_string());
+        return Target::Index(key);
     }
     if let Some(job) = s.deferred.get(&key) {
         let drawn = s.drawn.clone();
@@ -411,7 +412,7 @@ mod tests {
     fn the_search_index_is_asked_for_its_own_files_only() {
         let s = state();
         assert!(
-            matches!(resolve(&s, "/repo/pagefind/pagefind.js"), Target::Index(f) if f == "pagefind.js")
+            matches!(resolve(&s, "/repo/pagefind/pagefind.js"), Target::Index(f) if f == "pagefind/pagefind.js")
         );
         assert!(matches!(
             resolve(&s, "/repo/pagefind/%2e%2e/index.html"),

@@ -20,7 +20,8 @@ use crate::search::records::Record;
 pub(super) struct Snapshot {
     /// The build it was made from (0: none yet).
     generation: u64,
-    /// Path under `pagefind/` -> file; `None` until the first index is finished.
+    /// Site path (`pagefind/…`, as `search::index` names it) -> file; `None` until the first
+    /// index is finished.
     files: Option<HashMap<String, Bytes>>,
     /// Why the first index could not be made (requests stop waiting for it).
     failed: Option<String>,
@@ -42,13 +43,17 @@ pub(super) enum Lookup {
 }
 
 impl SearchIndex {
-    /// Start the indexing thread.
-    pub(super) fn start() -> Result<Arc<Self>, String> {
-        let index = Arc::new(SearchIndex {
+    fn new() -> Self {
+        SearchIndex {
             newest: watch::Sender::new(Arc::new(Snapshot::default())),
             pending: Mutex::new(None),
             wake: Condvar::new(),
-        });
+        }
+    }
+
+    /// Start the indexing thread.
+    pub(super) fn start() -> Result<Arc<Self>, String> {
+        let index = Arc::new(SearchIndex::new());
         let worker = index.clone();
         std::thread::Builder::new()
             .name("cifras-search-index".into())
@@ -97,15 +102,7 @@ impl SearchIndex {
                     files: Some(
                         files
                             .into_iter()
-                            .map(|f| {
-                                let path = f
-                                    .path
-                                    .strip_prefix(crate::search::DIR)
-                                    .and_then(|p| p.strip_prefix('/'))
-                                    .unwrap_or(&f.path)
-                                    .to_string();
-                                (path, Bytes::from_owner(f.bytes))
-                            })
+                            .map(|f| (f.path, Bytes::from_owner(f.bytes)))
                             .collect(),
                     ),
                     failed: None,
@@ -122,7 +119,7 @@ impl SearchIndex {
         });
     }
 
-    /// The file at `path` (under `pagefind/`) of the newest index. Before the first index is
+    /// The file at `path` (`pagefind/…`) of the newest index. Before the first index is
     /// ready this waits for it, up to `wait`: the search page asks for `pagefind.js` as soon as
     /// it opens, and a short wait makes the first search just work, where a 503 would leave the
     /// page without search until the reader reloads it. Past `wait` (a very large site) the
@@ -160,12 +157,15 @@ mod tests {
         }
     }
 
-    fn found(index: &SearchIndex, path: &str) -> Option<Bytes> {
-        let rt = tokio::runtime::Builder::new_current_thread()
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
-            .unwrap();
-        match rt.block_on(index.get(path, Duration::from_millis(50))) {
+            .unwrap()
+    }
+
+    fn found(index: &SearchIndex, path: &str) -> Option<Bytes> {
+        match runtime().block_on(index.get(path, Duration::from_millis(50))) {
             Lookup::Found(b) => Some(b),
             Lookup::Missing => None,
             Lookup::NotReady(why) => panic!("{why}"),
@@ -174,46 +174,39 @@ mod tests {
 
     #[test]
     fn an_older_index_never_replaces_a_newer_one() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
+        let index = SearchIndex::new();
         index.publish(2, Ok(vec![file("pagefind/pagefind.js", "two")]));
         index.publish(1, Ok(vec![file("pagefind/pagefind.js", "one")]));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"two"[..]));
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"two"[..])
+        );
         index.publish(3, Ok(vec![file("pagefind/pagefind.js", "three")]));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"three"[..]));
-        assert_eq!(found(&index, "other.js"), None);
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"three"[..])
+        );
+        assert_eq!(found(&index, "pagefind/other.js"), None);
         // A failed index keeps serving the last good one.
         index.publish(4, Err("disk".into()));
-        assert_eq!(found(&index, "pagefind.js").as_deref(), Some(&b"three"[..]));
+        assert_eq!(
+            found(&index, "pagefind/pagefind.js").as_deref(),
+            Some(&b"three"[..])
+        );
     }
 
     #[test]
     fn before_the_first_index_requests_wait_then_are_told_to_retry() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
+        let index = SearchIndex::new();
         let started = std::time::Instant::now();
-        let got = rt.block_on(index.get("pagefind.js", Duration::from_millis(200)));
+        let got = runtime().block_on(index.get("pagefind/pagefind.js", Duration::from_millis(200)));
         assert!(matches!(got, Lookup::NotReady(_)));
         assert!(started.elapsed() >= Duration::from_millis(200));
     }
 
     #[test]
     fn only_the_newest_waiting_records_are_kept() {
-        let index = SearchIndex {
-            newest: watch::Sender::new(Arc::new(Snapshot::default())),
-            pending: Mutex::new(None),
-            wake: Condvar::new(),
-        };
+        let index = SearchIndex::new();
         index.submit(5, Vec::new());
         index.submit(4, Vec::new());
         assert_eq!(index.pending.lock().unwrap().as_ref().map(|j| j.0), Some(5));

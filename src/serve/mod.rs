@@ -154,6 +154,13 @@ impl Shared {
         std::thread::spawn(move || drop(old));
         self.search.submit(generation, built.search);
     }
+
+    /// A build failed: keep serving the last good site, and tell (the terminal, and pages that
+    /// open from now on) what is wrong.
+    fn fail(&self, problems: &str) {
+        crate::tell!("{problems}");
+        self.state.write().unwrap_or_else(|e| e.into_inner()).error = Some(problems.to_string());
+    }
 }
 
 /// What a build gives the server.
@@ -192,14 +199,7 @@ pub fn serve(root: &Path, serve: ServeOptions) -> Result<(), String> {
     let memo = Arc::new(Memo::default());
     match build(root, &options, &memo) {
         Ok(built) => shared.install(built),
-        Err(e) => {
-            crate::tell!("{e}");
-            shared
-                .state
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .error = Some(e);
-        }
+        Err(e) => shared.fail(&e),
     }
     crate::say!(
         "Sirviendo el sitio en http://{}{prefix}  (Ctrl-C para terminar)",

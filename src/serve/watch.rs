@@ -99,9 +99,7 @@ fn rebuild_on_changes(
                 ("reload", String::new())
             }
             Err(problems) => {
-                crate::tell!("{problems}");
-                let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
-                s.error = Some(problems.clone());
+                shared.fail(&problems);
                 ("problems", problems)
             }
         };
