@@ -6,6 +6,7 @@
 //! left for the maintainer — so the draft passes `cifras check`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::load::schema::Number;
 use crate::model::date::{days_between, Date};
@@ -62,7 +63,8 @@ pub struct Item {
     pub fig: Figure,
     pub when: When,
     pub role: Role,
-    pub sentence: String,
+    /// Shared by the sentence's figures: one copy however many numbers it holds.
+    pub sentence: Arc<str>,
     pub scope: Vec<String>,
     /// Why it is left as a comment, when it is.
     pub dropped: Option<String>,
@@ -71,7 +73,7 @@ pub struct Item {
 
 pub struct Found {
     pub items: Vec<Item>,
-    pub not_figures: Vec<(NotFigure, String)>,
+    pub not_figures: Vec<(NotFigure, Arc<str>)>,
 }
 
 fn sentences(text: &str) -> Vec<&str> {
@@ -268,15 +270,16 @@ pub fn read(
                     known.push(p);
                 }
             }
+            let sentence: Arc<str> = Arc::from(s);
             for n in read.not_figures {
-                not_figures.push((n, s.to_string()));
+                not_figures.push((n, sentence.clone()));
             }
             for fig in read.figures {
                 items.push(Item {
                     fig,
                     when: when.clone(),
                     role,
-                    sentence: s.to_string(),
+                    sentence: sentence.clone(),
                     scope: Vec::new(),
                     dropped: None,
                     other_values: Vec::new(),
@@ -401,7 +404,10 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
             }
             let a_round = a.fig.qualifier.is_some() && rounds(&a.fig, &b.fig);
             let b_round = b.fig.qualifier.is_some() && rounds(&b.fig, &a.fig);
-            if a.sentence == b.sentence && !a_round && !b_round {
+            if (Arc::ptr_eq(&a.sentence, &b.sentence) || a.sentence == b.sentence)
+                && !a_round
+                && !b_round
+            {
                 // one sentence naming an indicator twice is a breakdown ("… en las Oficinas,
                 // … en las UMAE"), not a contradiction
                 items[j].dropped = Some(format!(
@@ -546,11 +552,17 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
     reports
 }
 
-/// Up to ~160 characters of `sentence` around `needle`, on one line.
+/// Up to ~160 characters of `sentence` around `needle`, on one line. Only a window around the
+/// needle is read, so quoting every figure of one endless sentence stays linear.
 pub fn excerpt(sentence: &str, needle: &str) -> String {
-    let one_line: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = sentence.find(needle).unwrap_or(0);
+    let lo = floor_char(sentence, at.saturating_sub(600));
+    let hi = floor_char(sentence, (at + needle.len() + 600).min(sentence.len()));
+    let window = &sentence[lo..hi];
+    let one_line: String = window.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars: Vec<char> = one_line.chars().collect();
-    if chars.len() <= 160 {
+    let (cut_before, cut_after) = (lo > 0, hi < sentence.len());
+    if chars.len() <= 160 && !cut_before && !cut_after {
         return one_line;
     }
     let at = one_line
@@ -559,13 +571,21 @@ pub fn excerpt(sentence: &str, needle: &str) -> String {
     let from = at.saturating_sub(70);
     let to = (from + 160).min(chars.len());
     let mut s: String = chars[from..to].iter().collect();
-    if from > 0 {
+    if from > 0 || cut_before {
         s.insert(0, '…');
     }
-    if to < chars.len() {
+    if to < chars.len() || cut_after {
         s.push('…');
     }
     s
+}
+
+/// `i`, or the nearest character boundary before it.
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The whole draft.
