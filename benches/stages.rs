@@ -17,7 +17,7 @@ fn stages(c: &mut Criterion) {
     let (sources, _) = load::load(root).expect("load");
     let content = || validate::validate(&sources).0.expect("valid corpus");
     let site = model::Site::new(content());
-    let charts = render::charts::SiteCharts::draw(&site, None);
+    let charts = render::charts::SiteCharts::draw(&site, None, None);
     let rendered =
         render::render(&site, &charts, &tera, root, None, render::Sink::Keep).expect("render");
 
@@ -29,7 +29,7 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(content, model::Site::new, criterion::BatchSize::LargeInput)
     });
     g.bench_function("charts (SVG)", |b| {
-        b.iter(|| render::charts::SiteCharts::draw(&site, None))
+        b.iter(|| render::charts::SiteCharts::draw(&site, None, None))
     });
     g.bench_function("render", |b| {
         b.iter(|| {

@@ -28,6 +28,7 @@ macro_rules! tell {
     }};
 }
 
+pub mod cache;
 pub mod charts;
 pub mod diagnostics;
 pub mod draft;
@@ -70,8 +71,11 @@ pub struct Outcome {
     pub bulletins: usize,
     pub figures: usize,
     pub timings: Timings,
-    /// PNGs `build` took unchanged from the previous build instead of drawing them.
+    /// Social cards `build` took from its cache instead of drawing them.
     pub reused: usize,
+    /// With a build cache: what it gave and what was made and kept, for social cards, chart
+    /// drawings and the search index.
+    pub cache: Option<[cache::Counts; 3]>,
 }
 
 impl Outcome {
@@ -126,7 +130,7 @@ pub fn check(root: &Path) -> Result<Outcome, Diagnostics> {
 }
 
 pub fn check_with(root: &Path, options: &Options) -> Result<Outcome, Diagnostics> {
-    run(root, options, None, Sink::Discard)
+    run(root, options, None, None, Sink::Discard)
 }
 
 /// Everything `build` produces, kept in memory (for `serve`, and tests that read pages), with
@@ -137,7 +141,7 @@ pub fn build_in_memory(
     options: &Options,
     memo: Option<&memo::Memo>,
 ) -> Result<Outcome, Diagnostics> {
-    run(root, options, memo, Sink::Keep)
+    run(root, options, memo, None, Sink::Keep)
 }
 
 /// The whole pipeline but the end of `write`; `sink` says where rendered files go.
@@ -145,6 +149,7 @@ fn run(
     root: &Path,
     options: &Options,
     memo: Option<&memo::Memo>,
+    cache: Option<&std::sync::Arc<cache::Cache>>,
     sink: Sink,
 ) -> Result<Outcome, Diagnostics> {
     let mut timings = Timings::default();
@@ -198,12 +203,18 @@ fn run(
         }
         Sink::Disk(_) => {
             let records = search::records::records(&site);
-            Some(std::thread::spawn(move || search::index(&records)))
+            let cache = cache.cloned();
+            Some(std::thread::spawn(move || match cache {
+                Some(cache) => search::cached_index(&cache, &records),
+                None => search::index(&records),
+            }))
         }
     };
     let charts = match sink {
         Sink::Discard => render::charts::SiteCharts::plan(&site),
-        Sink::Keep | Sink::Disk(_) => render::charts::SiteCharts::draw(&site, memo),
+        Sink::Keep | Sink::Disk(_) => {
+            render::charts::SiteCharts::draw(&site, memo, cache.map(|c| &**c))
+        }
     };
     lap(&mut timings.charts);
     // A template problem is reported together with the content's warnings.
@@ -264,6 +275,7 @@ fn run(
         figures: site.all_observations().count(),
         timings,
         reused: 0,
+        cache: None,
     };
     if memo.is_some() {
         // `serve` is waiting to show the result: free this build's working data elsewhere.
@@ -279,6 +291,8 @@ pub struct Options {
     pub strict: bool,
     /// Overrides `base_url` from `content/site.yaml` (e.g. for a preview deploy).
     pub base_url: Option<String>,
+    /// The build cache's folder (`build` only); `None` builds everything afresh.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// `check`, then write the site into `out`, replacing a previous build only on success.
@@ -297,10 +311,38 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
         Diagnostics(vec![d])
     };
     write::check_output_dir(root, out).map_err(refuse)?;
+    let mut warnings = Vec::new();
+    let cache = options.cache.as_deref().and_then(|dir| {
+        let version = write::generator_key()?;
+        let opened =
+            write::check_cache_dir(root, out, dir).and_then(|()| cache::Cache::open(dir, version));
+        match opened {
+            Ok(c) => Some(std::sync::Arc::new(c)),
+            Err(e) => {
+                warnings.push((dir.to_path_buf(), format!("{e}; building without it")));
+                None
+            }
+        }
+    });
     // Dropped unfinished on any error below: the staged files go, `out` stays as it was.
     let staging = write::Staging::new(out).map_err(refuse)?;
-    let mut outcome = run(root, options, None, Sink::Disk(&staging))?;
-    let written = staging.finish(&outcome.deferred).map_err(refuse)?;
+    let mut outcome = run(root, options, None, cache.as_ref(), Sink::Disk(&staging))?;
+    let written = staging
+        .finish(&outcome.deferred, cache.as_deref())
+        .map_err(refuse)?;
+    if let Some(cache) = cache {
+        use cache::Kind;
+        outcome.cache = Some([Kind::Card, Kind::Svg, Kind::Search].map(|k| cache.counts(k)));
+        // The search thread, the last other holder, has been joined by now.
+        if let Some(w) = std::sync::Arc::into_inner(cache).and_then(cache::Cache::finish) {
+            warnings.push((options.cache.clone().unwrap_or_default(), w));
+        }
+    }
+    for (path, w) in warnings {
+        let mut warning = Diagnostic::file_error(&path, w);
+        warning.severity = diagnostics::Severity::Warning;
+        outcome.diagnostics.push(warning);
+    }
     outcome.timings.write = written.swap;
     outcome.timings.deferred = written.deferred;
     outcome.reused = written.reused;

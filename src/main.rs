@@ -37,6 +37,12 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Keep work between builds here (default: <root>/.cifras-cache).
+        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+        cache_dir: Option<PathBuf>,
+        /// Build everything afresh: neither read nor write the build cache.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Find every problem a build would meet (every page rendered) without writing anything.
     Check {
@@ -114,11 +120,22 @@ fn main() -> ExitCode {
             strict,
             base_url,
             timings,
+            cache_dir,
+            no_cache,
         } => {
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
+            let cache = match no_cache {
+                true => None,
+                false => Some(
+                    cache_dir
+                        .clone()
+                        .unwrap_or_else(|| cifras::cache::default_dir(&cli.root)),
+                ),
+            };
             let options = cifras::Options {
                 strict: *strict,
                 base_url: base_url.clone(),
+                cache,
             };
             match cifras::build_with(&cli.root, &out, &options) {
                 Ok(mut outcome) => {
@@ -126,9 +143,18 @@ fn main() -> ExitCode {
                     if !diagnostics.is_empty() {
                         tell!("{}\n", located(diagnostics, &cli.root));
                     }
-                    let reused = match outcome.reused {
-                        0 => String::new(),
-                        n => format!("; {n} unchanged PNGs kept from the previous build"),
+                    let reused = match outcome.cache {
+                        Some([cards, svgs, search]) if cards.hits + svgs.hits + search.hits > 0 => {
+                            format!(
+                                "; from the cache: {} of {} social cards, {} of {} chart drawings{}",
+                                cards.hits,
+                                cards.hits + cards.made,
+                                svgs.hits,
+                                svgs.hits + svgs.made,
+                                if search.hits > 0 { ", the search index" } else { "" }
+                            )
+                        }
+                        _ => String::new(),
                     };
                     say!(
                         "Built {} files from {} bulletins ({} figures) into {}{reused}",
@@ -200,6 +226,7 @@ fn main() -> ExitCode {
                 options: cifras::Options {
                     strict: false,
                     base_url: base_url.clone(),
+                    cache: None,
                 },
             };
             match cifras::serve::serve(&cli.root, serve) {

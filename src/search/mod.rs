@@ -54,6 +54,40 @@ pub fn index(records: &[records::Record]) -> Result<Vec<OutputFile>, String> {
     })
 }
 
+/// The index for these records from the build cache, or built and kept there: it depends on
+/// nothing but the records (and the program, which the cache checks).
+pub fn cached_index(
+    cache: &crate::cache::Cache,
+    records: &[records::Record],
+) -> Result<Vec<OutputFile>, String> {
+    use crate::cache::{pack, unpack, Kind};
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for r in records {
+        (&r.url, r.html()).hash(&mut h);
+    }
+    let key = h.finish();
+    let from_cache = cache.get(Kind::Search, key).and_then(|bytes| {
+        unpack(&bytes)?
+            .chunks(2)
+            .map(|pair| match pair {
+                [path, bytes] => Some(OutputFile {
+                    path: std::str::from_utf8(path).ok()?.to_string(),
+                    bytes: bytes.to_vec().into(),
+                }),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    if let Some(files) = from_cache {
+        return Ok(files);
+    }
+    let files = index(records)?;
+    let parts = files.iter().flat_map(|f| [f.path.as_bytes(), &f.bytes[..]]);
+    cache.put(Kind::Search, key, &pack(parts));
+    Ok(files)
+}
+
 /// Without the `search` feature: no index.
 #[cfg(not(feature = "search"))]
 pub fn index(_: &[records::Record]) -> Result<Vec<OutputFile>, String> {

@@ -4,9 +4,8 @@
 //!
 //! `build` stages each page as soon as it is rendered, so the pages of a large site are never
 //! all in memory. Deferred files (PNGs, data downloads) are made at the end, in parallel, each
-//! written as soon as it is made. A PNG whose content is unchanged since the previous build (same
-//! drawing, same `cifras` executable) is linked from the previous output instead of drawn again:
-//! drawing PNGs is most of a build's time.
+//! written as soon as it is made; a social card the build cache (`cache.rs`) holds is copied
+//! from it instead of drawn again.
 //!
 //! `lock` keeps a second build from writing the same output at once and clears what killed
 //! builds left; `swap` exchanges the old and new sites atomically where the system can.
@@ -21,13 +20,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::render::{Deferred, OutputFile};
 
 /// Marks a directory as ours, so a rebuild may replace it. A non-empty directory without it
-/// is refused: it may be someone's work. It also lists the PNGs written, with what they were
-/// drawn from, so the next build can reuse the unchanged ones.
+/// is refused: it may be someone's work.
 pub const MARKER: &str = ".cifras-output";
 const MARKER_HEADER: &str = "This folder is written by cifras build and replaced on every build.";
 
@@ -140,6 +138,23 @@ pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Whether the build cache may live in `cache`: not inside the output (each build replaces it)
+/// nor inside a folder cifras reads as the project's sources.
+pub fn check_cache_dir(project: &Path, out: &Path, cache: &Path) -> Result<(), String> {
+    let cache_abs = resolved(cache);
+    let project_abs = resolved(project);
+    let mut inside = vec![resolved(out)];
+    inside.extend(["content", "templates", "static"].map(|d| project_abs.join(d)));
+    match inside.iter().find(|d| cache_abs.starts_with(d)) {
+        Some(d) => Err(format!(
+            "the build cache {} is inside {}; give a folder of its own with --cache-dir",
+            cache.display(),
+            d.display()
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `p` made absolute, with every link and `..` in the part that exists resolved (the rest,
 /// not yet created, appended as written): so `content/../content/x` and a link to `content/`
 /// are recognised before anything is created.
@@ -190,7 +205,7 @@ pub fn write_site(
 ) -> Result<Written, WriteError> {
     let staging = Staging::new(out)?;
     files.par_iter().try_for_each(|f| staging.put(f))?;
-    staging.finish(deferred)
+    staging.finish(deferred, None)
 }
 
 /// A build being written: a fresh directory beside `out`, swapped into place by `finish`, and
@@ -272,27 +287,33 @@ impl Staging {
         Ok(self.dir.join(path))
     }
 
-    /// Make and write the deferred files (reusing unchanged PNGs from the previous output), then
-    /// swap the staged site into place.
-    pub fn finish(mut self, deferred: &[Deferred]) -> Result<Written, WriteError> {
+    /// Make and write the deferred files (social cards from the build `cache` when it has
+    /// them), then swap the staged site into place.
+    pub fn finish(
+        mut self,
+        deferred: &[Deferred],
+        cache: Option<&crate::cache::Cache>,
+    ) -> Result<Written, WriteError> {
+        use crate::cache::Kind;
         let mut written = Written::default();
         let started = Instant::now();
-        let previous = previous_pngs(&self.out);
-        let generator = generator_key();
-        let results: Vec<Result<MadeFile, WriteError>> = deferred
+        // Whether each file came from the cache.
+        let results: Vec<Result<bool, WriteError>> = deferred
             .par_iter()
             .map(|d| {
                 self.guard(|| {
                     let p = self.place(&d.path)?;
-                    let key = generator.and_then(|g| Some(d.content_key()? ^ g));
-                    if let Some(size) =
-                        key.and_then(|k| reuse(&self.out, &previous, &d.path, k, &p))
-                    {
-                        return Ok((key, size, true));
+                    let key = cache.zip(d.content_key());
+                    if let Some(bytes) = key.and_then(|(c, k)| c.get(Kind::Card, k)) {
+                        fs::write(&p, &bytes).map_err(|e| WriteError::Io(p, e))?;
+                        return Ok(true);
                     }
                     let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
                     fs::write(&p, &made.bytes).map_err(|e| WriteError::Io(p, e))?;
-                    Ok((key, made.bytes.len() as u64, false))
+                    if let Some((c, k)) = key {
+                        c.put(Kind::Card, k, &made.bytes);
+                    }
+                    Ok(false)
                 })
             })
             .collect();
@@ -310,18 +331,12 @@ impl Staging {
         if abandoned {
             return Err(WriteError::Abandoned);
         }
-        written.reused = made.iter().filter(|(_, _, reused)| *reused).count();
+        written.reused = made.iter().filter(|reused| **reused).count();
         written.deferred = started.elapsed();
 
         let started = Instant::now();
-        let mut marker = format!("{MARKER_HEADER}\n");
-        for (d, (key, size, _)) in deferred.iter().zip(&made) {
-            if let Some(key) = key {
-                marker.push_str(&format!("{key:016x} {size} {}\n", d.path));
-            }
-        }
         let m = self.dir.join(MARKER);
-        fs::write(&m, marker).map_err(|e| WriteError::Io(m, e))?;
+        fs::write(&m, format!("{MARKER_HEADER}\n")).map_err(|e| WriteError::Io(m, e))?;
         written.leftover = self.swap()?;
         written.swap = started.elapsed();
         Ok(written)
@@ -369,9 +384,6 @@ impl Drop for Staging {
     }
 }
 
-/// A deferred file written: its reuse key (PNGs), its size, and whether it was reused.
-type MadeFile = (Option<u64>, u64, bool);
-
 /// The directory `out` is in, and its name.
 fn beside(out: &Path) -> (PathBuf, String) {
     let parent = match out.parent() {
@@ -385,42 +397,10 @@ fn beside(out: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// The PNGs the previous build listed in its marker: path -> (content key, size).
-fn previous_pngs(out: &Path) -> FxHashMap<String, (u64, u64)> {
-    let text = fs::read_to_string(out.join(MARKER)).unwrap_or_default();
-    text.lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let key = u64::from_str_radix(parts.next()?, 16).ok()?;
-            let size = parts.next()?.parse().ok()?;
-            Some((parts.next()?.to_string(), (key, size)))
-        })
-        .collect()
-}
-
-/// Link (or copy) the previous build's `path` to `to` if it was made from the same content by
-/// the same executable and still has the size it was written with; its size if so.
-fn reuse(
-    out: &Path,
-    previous: &FxHashMap<String, (u64, u64)>,
-    path: &str,
-    key: u64,
-    to: &Path,
-) -> Option<u64> {
-    let &(old_key, size) = previous.get(path)?;
-    let from = out.join(path);
-    let intact = fs::symlink_metadata(&from).is_ok_and(|m| m.is_file() && m.len() == size);
-    let linked = old_key == key
-        && intact
-        && (fs::hard_link(&from, to).is_ok() || fs::copy(&from, to).is_ok());
-    linked.then_some(size)
-}
-
-/// A hash of the running executable: a PNG is reused only if the same program drew it (a new
-/// version may draw differently). Read once per process (12 MB; measured 15–18 ms). `None` if the
-/// executable cannot be read: then nothing is reused, and the output stays deterministic.
-fn generator_key() -> Option<u64> {
+/// A hash of the running executable: the build cache trusts only entries the same program made
+/// (a new version may draw differently). Read once per process (12 MB; measured 15–18 ms).
+/// `None` if the executable cannot be read: then no cache is used.
+pub fn generator_key() -> Option<u64> {
     use std::hash::{Hash, Hasher};
     static KEY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     *KEY.get_or_init(|| {

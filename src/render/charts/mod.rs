@@ -35,19 +35,29 @@ pub struct SiteCharts {
 }
 
 impl SiteCharts {
-    /// With a `memo` (in `serve`), a chart whose content did not change is not redrawn.
-    pub fn draw(site: &Site, memo: Option<&crate::memo::Memo>) -> SiteCharts {
-        Self::make(site, memo, true)
+    /// With a `memo` (in `serve`) or a build `cache`, a chart whose content did not change is
+    /// not redrawn.
+    pub fn draw(
+        site: &Site,
+        memo: Option<&crate::memo::Memo>,
+        cache: Option<&crate::cache::Cache>,
+    ) -> SiteCharts {
+        Self::make(site, memo, cache, true)
     }
 
     /// Every chart with its caption, table and files, but no drawing: for `check`, as drawing
     /// cannot fail (it is the same for every chart, and writes to a string) and pages render
     /// the same way with an empty SVG.
     pub fn plan(site: &Site) -> SiteCharts {
-        Self::make(site, None, false)
+        Self::make(site, None, None, false)
     }
 
-    fn make(site: &Site, memo: Option<&crate::memo::Memo>, svgs: bool) -> SiteCharts {
+    fn make(
+        site: &Site,
+        memo: Option<&crate::memo::Memo>,
+        cache: Option<&crate::cache::Cache>,
+        svgs: bool,
+    ) -> SiteCharts {
         use rayon::prelude::*;
         let reports: Vec<Vec<Vec<ChartView>>> = (0..site.bulletins.len())
             .into_par_iter()
@@ -90,9 +100,10 @@ impl SiteCharts {
                         Arc::from(charts::svg(&v.spec, true)),
                     )
                 };
-                (v.svg, v.svg_narrow) = match memo {
-                    Some(m) => m.svgs(v.fingerprint, draw),
-                    None => draw(),
+                (v.svg, v.svg_narrow) = match (memo, cache) {
+                    (Some(m), _) => m.svgs(v.fingerprint, draw),
+                    (None, Some(c)) => cached_svgs(c, v.fingerprint, draw),
+                    (None, None) => draw(),
                 };
                 v.embed_height = embed_height(&v.svg, &v.svg_narrow);
             });
@@ -109,6 +120,29 @@ impl SiteCharts {
         }
         all
     }
+}
+
+/// A chart's two drawings from the build cache, or drawn and kept there.
+fn cached_svgs(
+    cache: &crate::cache::Cache,
+    key: u64,
+    draw: impl FnOnce() -> (Arc<str>, Arc<str>),
+) -> (Arc<str>, Arc<str>) {
+    use crate::cache::{pack, unpack, Kind};
+    let from_cache = cache
+        .get(Kind::Svg, key)
+        .and_then(|bytes| match unpack(&bytes)?.as_slice() {
+            [wide, narrow] => Some((
+                Arc::from(std::str::from_utf8(wide).ok()?),
+                Arc::from(std::str::from_utf8(narrow).ok()?),
+            )),
+            _ => None,
+        });
+    from_cache.unwrap_or_else(|| {
+        let (wide, narrow) = draw();
+        cache.put(Kind::Svg, key, &pack([wide.as_bytes(), narrow.as_bytes()]));
+        (wide, narrow)
+    })
 }
 
 /// A frame's height for the embed snippet without script: the taller layout (the phone one is
