@@ -36,6 +36,7 @@ pub mod files;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -158,8 +159,10 @@ fn run(
         *into = clock.elapsed();
         clock = Instant::now();
     };
+    stage(options, "reading the content");
     let (sources, mut diags) = load::load_with(root, memo)?;
     lap(&mut timings.load);
+    stage(options, "checking every figure against its text");
     let (content, found) = validate::validate_with(&sources, memo);
     diags.extend(found);
     if let Some(url) = &options.base_url {
@@ -210,6 +213,7 @@ fn run(
             }))
         }
     };
+    stage(options, "drawing the charts");
     let charts = match sink {
         Sink::Discard => render::charts::SiteCharts::plan(&site),
         Sink::Keep | Sink::Disk(_) => {
@@ -228,11 +232,13 @@ fn run(
         None => render::templates(root).map(std::sync::Arc::new),
     }
     .map_err(with_earlier)?;
+    stage(options, "writing the pages");
     let rendered = render::render(&site, &charts, &tera, root, memo, sink).map_err(with_earlier)?;
     lap(&mut timings.render);
     let mut files = rendered.files;
     let mut staged = rendered.staged;
     // The search index, waited for only now: `timings.search` is what it adds to the build.
+    stage(options, "finishing the search index");
     if let (Sink::Disk(staging), Some(indexing)) = (sink, indexing) {
         let index = indexing
             .join()
@@ -293,6 +299,14 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The build cache's folder (`build` only); `None` builds everything afresh.
     pub cache: Option<std::path::PathBuf>,
+    /// Where `build` shows which stage it is in and how many social cards and downloads are
+    /// made (the command line gives one that draws only on a terminal).
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+/// Tell the progress bar, if any, which stage the build is in.
+fn stage(options: &Options, what: &'static str) {
+    progress::stage(options.progress.as_ref(), what);
 }
 
 /// `check`, then write the site into `out`, replacing a previous build only on success.
@@ -328,7 +342,11 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     let staging = write::Staging::new(out).map_err(refuse)?;
     let mut outcome = run(root, options, None, cache.as_ref(), Sink::Disk(&staging))?;
     let written = staging
-        .finish(&outcome.deferred, cache.as_deref())
+        .finish(
+            &outcome.deferred,
+            cache.as_deref(),
+            options.progress.as_ref(),
+        )
         .map_err(refuse)?;
     if let Some(cache) = cache {
         use cache::Kind;

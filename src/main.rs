@@ -136,8 +136,13 @@ fn main() -> ExitCode {
                 strict: *strict,
                 base_url: base_url.clone(),
                 cache,
+                progress: Some(cifras::progress::bar()),
             };
-            match cifras::build_with(&cli.root, &out, &options) {
+            let built = cifras::build_with(&cli.root, &out, &options);
+            if let Some(p) = &options.progress {
+                p.finish_and_clear();
+            }
+            match built {
                 Ok(mut outcome) => {
                     let diagnostics = std::mem::take(&mut outcome.diagnostics);
                     if !diagnostics.is_empty() {
@@ -226,7 +231,7 @@ fn main() -> ExitCode {
                 options: cifras::Options {
                     strict: false,
                     base_url: base_url.clone(),
-                    cache: None,
+                    ..Default::default()
                 },
             };
             match cifras::serve::serve(&cli.root, serve) {

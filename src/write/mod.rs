@@ -205,7 +205,7 @@ pub fn write_site(
 ) -> Result<Written, WriteError> {
     let staging = Staging::new(out)?;
     files.par_iter().try_for_each(|f| staging.put(f))?;
-    staging.finish(deferred, None)
+    staging.finish(deferred, None, None)
 }
 
 /// A build being written: a fresh directory beside `out`, swapped into place by `finish`, and
@@ -293,8 +293,10 @@ impl Staging {
         mut self,
         deferred: &[Deferred],
         cache: Option<&crate::cache::Cache>,
+        progress: Option<&indicatif::ProgressBar>,
     ) -> Result<Written, WriteError> {
         use crate::cache::Kind;
+        crate::progress::counted(progress, "social cards and downloads", deferred.len());
         let mut written = Written::default();
         let started = Instant::now();
         // Whether each file came from the cache.
@@ -302,6 +304,9 @@ impl Staging {
             .par_iter()
             .map(|d| {
                 self.guard(|| {
+                    if let Some(p) = progress {
+                        p.inc(1);
+                    }
                     let p = self.place(&d.path)?;
                     let key = cache.zip(d.content_key());
                     if let Some(bytes) = key.and_then(|(c, k)| c.get(Kind::Card, k)) {
