@@ -10,6 +10,7 @@ for the newest bulletin (the usual edit, and the costliest: it is listed on the 
 every indicator and place page it feeds) and for one in the middle. Reports median and range.
 
 Usage: python3 bench/serve_rebuild.py [--edits 7] [N]   (N defaults to 1000)
+Needs a release build with the corpus generator: `cargo build --release --features synth`.
 """
 import argparse
 import os

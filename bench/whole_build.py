@@ -10,7 +10,8 @@ bulletin edited, one bulletin added), and a build with `--no-cache`. The corpus 
 bulletins with the last held back, so "one bulletin added" adds it.
 
 Usage: python3 bench/whole_build.py [--runs 3] [--dir /dev/shm/cifras-bench] N [N ...]
-Needs a release build (`cargo build --release`) and `hugo` (Debian package `hugo`).
+Needs a release build with the corpus generator (`cargo build --release --features synth`) and
+`hugo` (Debian package `hugo`).
 """
 import argparse
 import os

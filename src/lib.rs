@@ -41,6 +41,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+#[cfg(feature = "synth")]
 pub mod synth;
 pub mod urls;
 pub mod validate;

@@ -68,7 +68,9 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
-    /// Write a synthetic project of N bulletins, for benchmarks (not real data).
+    /// Write a synthetic project of N bulletins, for benchmarks (not real data; only in
+    /// builds with `--features synth`).
+    #[cfg(feature = "synth")]
     #[command(hide = true)]
     Synth {
         /// How many bulletins.
@@ -239,6 +241,7 @@ fn main() -> ExitCode {
                 Err(e) => failed(e),
             }
         }
+        #[cfg(feature = "synth")]
         Command::Synth {
             bulletins,
             out,
