@@ -31,12 +31,14 @@ macro_rules! tell {
 pub mod charts;
 pub mod diagnostics;
 pub mod draft;
+pub mod explain;
 pub mod files;
 pub mod load;
 pub mod memo;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod scaffold_entry;
 pub mod search;
 pub mod serve;
 pub mod synth;
@@ -72,6 +74,8 @@ pub struct Outcome {
     pub timings: Timings,
     /// PNGs `build` took unchanged from the previous build instead of drawing them.
     pub reused: usize,
+    /// With `Options::explain`: every figure and the sentence it was traced to.
+    pub explained: Vec<explain::Explained>,
 }
 
 impl Outcome {
@@ -183,6 +187,11 @@ fn run(
     let sources = memo.map(|_| sources);
     lap(&mut timings.validate);
     let site = model::Site::new(content);
+    let explained = if options.explain {
+        explain::figures(&site)
+    } else {
+        Vec::new()
+    };
     lap(&mut timings.model);
     // `build` indexes the site for search on a thread of its own, from the model, while charts
     // and pages are made: Pagefind's indexer works one page at a time, and overlapping it with
@@ -264,6 +273,7 @@ fn run(
         figures: site.all_observations().count(),
         timings,
         reused: 0,
+        explained,
     };
     if memo.is_some() {
         // `serve` is waiting to show the result: free this build's working data elsewhere.
@@ -279,6 +289,9 @@ pub struct Options {
     pub strict: bool,
     /// Overrides `base_url` from `content/site.yaml` (e.g. for a preview deploy).
     pub base_url: Option<String>,
+    /// Say, for each figure, which sentence of its bulletin it was traced to
+    /// (`Outcome::explained`).
+    pub explain: bool,
 }
 
 /// `check`, then write the site into `out`, replacing a previous build only on success.

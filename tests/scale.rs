@@ -19,7 +19,7 @@ fn synthetic_corpus_is_clean_traced_and_capped() {
     cifras::synth::write(dir.path(), n, 7, None).unwrap();
     let strict = Options {
         strict: true,
-        base_url: None,
+        ..Default::default()
     };
     let checked = cifras::check_with(dir.path(), &strict).unwrap_or_else(|d| panic!("{d}"));
     // No warnings at all: in particular, every figure was found in its bulletin's text.
