@@ -32,6 +32,7 @@ pub mod cache;
 pub mod charts;
 pub mod diagnostics;
 pub mod draft;
+pub mod explain;
 pub mod files;
 pub mod load;
 pub mod memo;
@@ -39,6 +40,7 @@ pub mod model;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod scaffold_entry;
 pub mod search;
 pub mod serve;
 #[cfg(feature = "synth")]
@@ -78,6 +80,8 @@ pub struct Outcome {
     /// With a build cache: what it gave and what was made and kept, for social cards, chart
     /// drawings and the search index.
     pub cache: Option<[cache::Counts; 3]>,
+    /// With `Options::explain`: every figure and the sentence it was traced to.
+    pub explained: Vec<explain::Explained>,
 }
 
 impl Outcome {
@@ -192,6 +196,11 @@ fn run(
     let sources = memo.map(|_| sources);
     lap(&mut timings.validate);
     let site = model::Site::new(content);
+    let explained = if options.explain {
+        explain::figures(&site)
+    } else {
+        Vec::new()
+    };
     lap(&mut timings.model);
     // `build` indexes the site for search on a thread of its own, from the model, while charts
     // and pages are made: Pagefind's indexer works one page at a time, and overlapping it with
@@ -283,6 +292,7 @@ fn run(
         timings,
         reused: 0,
         cache: None,
+        explained,
     };
     if memo.is_some() {
         // `serve` is waiting to show the result: free this build's working data elsewhere.
@@ -303,6 +313,9 @@ pub struct Options {
     /// Where `build` shows which stage it is in and how many social cards and downloads are
     /// made (the command line gives one that draws only on a terminal).
     pub progress: Option<indicatif::ProgressBar>,
+    /// Say, for each figure, which sentence of its bulletin it was traced to
+    /// (`Outcome::explained`).
+    pub explain: bool,
 }
 
 /// Tell the progress bar, if any, which stage the build is in.

@@ -55,6 +55,10 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Print, for each figure, the sentence of its bulletin it was traced to (or "number
+        /// only" when the sentence does not name its indicator, or "not found").
+        #[arg(long)]
+        explain: bool,
     },
     /// Preview the site: build in memory, serve on loopback, rebuild and reload on every change.
     Serve {
@@ -106,6 +110,18 @@ enum New {
         #[arg(long, requires = "from")]
         year: Option<i32>,
     },
+    /// Append a commented entry for a new indicator to content/metrics.yaml (never overwrites;
+    /// `check` refuses it until its texts are written).
+    Metric {
+        /// e.g. `transplants.lung` (a part nested under its total with a dot).
+        id: String,
+    },
+    /// Append a commented entry for a new place to content/places.yaml (never overwrites;
+    /// `check` refuses it until its name is written).
+    Place {
+        /// e.g. `veracruz-norte`: the page's URL, lugares/<id>/.
+        id: String,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +155,7 @@ fn main() -> ExitCode {
                 base_url: base_url.clone(),
                 cache,
                 progress: Some(cifras::progress::bar()),
+                ..Default::default()
             };
             let built = cifras::build_with(&cli.root, &out, &options);
             if let Some(p) = &options.progress {
@@ -186,9 +203,16 @@ fn main() -> ExitCode {
             strict,
             format,
             timings,
+            explain,
         } => {
-            let (diags, ok, summary) = match cifras::check(&cli.root) {
+            let options = cifras::Options {
+                explain: *explain,
+                ..Default::default()
+            };
+            let mut explained = Vec::new();
+            let (diags, ok, summary) = match cifras::check_with(&cli.root, &options) {
                 Ok(o) => {
+                    explained = o.explained;
                     if *timings {
                         tell!("Timings: {}", o.timings);
                     }
@@ -206,8 +230,17 @@ fn main() -> ExitCode {
             let ok = ok && !diags.has_errors();
             let diags = located(diags, &cli.root);
             match format {
-                Format::Json => say!("{}", diags.to_json()),
+                Format::Json => {
+                    let mut json = diags.to_json();
+                    if *explain {
+                        json["figures"] = serde_json::json!(explained);
+                    }
+                    say!("{json}");
+                }
                 Format::Text => {
+                    for e in &explained {
+                        say!("{e}");
+                    }
                     if !diags.is_empty() {
                         tell!("{diags}");
                     }
@@ -249,6 +282,30 @@ fn main() -> ExitCode {
             seed,
         } => match cifras::synth::write(out, *bulletins, *seed, hugo.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => failed(e),
+        },
+        Command::New {
+            what: New::Metric { id },
+        } => match cifras::scaffold_entry::new_metric(&cli.root, id) {
+            Ok(path) => {
+                say!(
+                    "Added metric `{id}` to {}.\nWrite its label, unit, definition and aliases there (each field is explained), then run `cifras check`.",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => failed(e),
+        },
+        Command::New {
+            what: New::Place { id },
+        } => match cifras::scaffold_entry::new_place(&cli.root, id) {
+            Ok(path) => {
+                say!(
+                    "Added place `{id}` to {}.\nWrite its name and kind there, then run `cifras check`.",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
             Err(e) => failed(e),
         },
         Command::New {

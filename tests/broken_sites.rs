@@ -121,7 +121,7 @@ Del 10 al 12 de septiembre de 2021 el IMSS realizó una jornada nacional de recu
 servicios.
 
 En la jornada se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: \
-10 de riñón y 2 de corazón.
+10 trasplantes de riñón y 2 trasplantes de corazón.
 ";
 
 /// A temporary project holding the base fixture, with helpers to break it.
@@ -461,8 +461,8 @@ fn duplicate_metric_in_one_report() {
 /// The text states 3 heart transplants, so only the sum is wrong (not the statement check).
 const TEXT_WITH_3_HEARTS: &str = "# Jornada
 
-Se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: 10 de riñón y 3 de \
-corazón (13 según el desglose).
+Se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: 10 trasplantes de \
+riñón y 3 trasplantes de corazón (13 según el desglose).
 ";
 
 #[test]
@@ -522,6 +522,173 @@ fn figure_not_stated_in_text_is_a_warning() {
         "475,726 (surgeries) is not stated in the bulletin text",
     );
     assert!(d.0[0].message.contains(BULLETIN_MD), "{}", d.0[0]);
+}
+
+/// The base fixture with the metrics of two figures swapped: every number is still in the
+/// text, but next to the other indicator's words.
+fn swapped(a: &str, b: &str) -> Fixture {
+    let yaml = edit(BULLETIN_YAML, &format!("metric: {a}\n"), "metric: SWAP\n");
+    let yaml = edit(&yaml, &format!("metric: {b}\n"), &format!("metric: {a}\n"));
+    let yaml = edit(&yaml, "metric: SWAP\n", &format!("metric: {b}\n"));
+    Fixture::with(BULLETIN, &yaml)
+}
+
+#[test]
+fn swapped_metrics_are_number_only_warnings_quoting_the_sentence() {
+    let f = swapped("surgeries", "consultations");
+    let outcome = f
+        .check()
+        .unwrap_or_else(|d| panic!("a number-only figure is a warning, not an error:\n{d}"));
+    let d = &outcome.diagnostics;
+    assert_eq!(d.0.len(), 2, "expected two warnings:\n{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Warning,
+        BULLETIN,
+        (19, 16),
+        "475,725 (consultations)",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Warning,
+        BULLETIN,
+        (27, 16),
+        "2,106 (surgeries)",
+    );
+    for w in &d.0 {
+        // the file the number was found in, and the sentence, shortened around the number
+        assert!(w.message.contains(BULLETIN_MD), "{w}");
+        assert!(
+            w.message
+                .contains("only where the text is about something else"),
+            "{w}"
+        );
+        assert!(
+            w.message.contains(
+                "«En la jornada se realizaron 475 mil 725 cirugías, dos mil 106 consultas"
+            ),
+            "{w}"
+        );
+        assert_hint(w, "aliases:");
+    }
+    assert_hint(&d.0[0], "check that this figure is `consultations`");
+    // Two parts of one total swapped: each part's number sits next to the other's words.
+    let d = swapped("transplants.kidney", "transplants.heart")
+        .check()
+        .unwrap_or_else(|d| panic!("{d}"))
+        .diagnostics;
+    assert_eq!(d.0.len(), 2, "expected two warnings:\n{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Warning,
+        BULLETIN,
+        (23, 16),
+        "10 (transplants.heart)",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Warning,
+        BULLETIN,
+        (25, 16),
+        "2 (transplants.kidney)",
+    );
+}
+
+#[test]
+fn number_only_figures_are_flagged_on_pages_and_counted_apart() {
+    let f = swapped("surgeries", "consultations");
+    let outcome = cifras::build_in_memory(f.root(), &cifras::Options::default(), None)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let page = |path: &str| {
+        let file = outcome.files.iter().find(|x| x.path == path).unwrap();
+        String::from_utf8(file.bytes.to_vec()).unwrap()
+    };
+    let bulletin = page(&format!("boletines/{SLUG}/index.html"));
+    assert_eq!(
+        bulletin.matches("solo el número en el texto</a>").count(),
+        2
+    );
+    // the figures stated with their words still link to their sentence as verified ones
+    assert_eq!(
+        bulletin
+            .matches("title=\"Ver la frase del boletín que da esta cifra\"")
+            .count(),
+        3,
+        "transplants, kidney and heart"
+    );
+    let methodology = page("metodologia/index.html");
+    for count in [
+        "<strong>3</strong> se encontraron",
+        "<strong>2</strong> solo con el número",
+        "<strong>0</strong> no están en el texto",
+    ] {
+        assert!(
+            methodology.contains(count),
+            "{count} not in the methodology page"
+        );
+    }
+}
+
+#[test]
+fn check_explain_names_each_figure_and_its_sentence() {
+    let f = swapped("surgeries", "consultations");
+    f.write(
+        BULLETIN,
+        &edit(
+            &fs::read_to_string(f.root().join(BULLETIN)).unwrap(),
+            "value: 2106\n",
+            "value: 2107\n",
+        ),
+    );
+    let out = f.cli(&["check", "--explain"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let sentence = "«En la jornada se realizaron 475 mil 725 cirugías, dos mil 106 consultas y 12 trasplantes: 10 trasplantes de riñón y 2 trasplantes de corazón.»";
+    assert_eq!(
+        lines[..5],
+        [
+            format!("{BULLETIN}:19:16: consultations 475,725: number only: {sentence}"),
+            format!("{BULLETIN}:21:16: transplants 12: {sentence}"),
+            format!("{BULLETIN}:23:16: transplants.kidney 10: {sentence}"),
+            format!("{BULLETIN}:25:16: transplants.heart 2: {sentence}"),
+            format!("{BULLETIN}:27:16: surgeries 2,107: not found"),
+        ],
+        "{stdout}"
+    );
+    // the warnings go to stderr as usual, the summary after the figures
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("warning:").count(), 2, "{stderr}");
+    assert!(
+        lines[5].starts_with("OK: 1 bulletins, 5 figures"),
+        "{stdout}"
+    );
+    // the same in JSON, beside the diagnostics
+    let out = f.cli(&["check", "--explain", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let figures = json["figures"].as_array().unwrap();
+    let traces: Vec<&str> = figures
+        .iter()
+        .map(|x| x["trace"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        traces,
+        ["number_only", "found", "found", "found", "not_found"]
+    );
+    assert_eq!(figures[0]["line"], 19);
+    assert_eq!(figures[0]["column"], 16);
+    assert_eq!(figures[0]["metric"], "consultations");
+    assert_eq!(figures[0]["value"], "475,725");
+    assert!(figures[0]["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("475 mil 725 cirugías"));
+    assert!(figures[4]["sentence"].is_null());
+    assert_eq!(json["warnings"], 2);
+    // without --explain, nothing of it
+    let out = f.cli(&["check"]);
+    assert!(!String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("number only"));
 }
 
 #[test]

@@ -480,3 +480,177 @@ fn markup_in_catalogue_labels_is_escaped_everywhere() {
     }
     assert!(seen > 3, "the labels appear, escaped, on several pages");
 }
+
+#[test]
+fn new_metric_and_place_append_entries_that_check_refuses_until_written() {
+    let (_tmp, root) = common::project();
+    let metrics = "content/metrics.yaml";
+    let places = "content/places.yaml";
+    let before = |rel: &str| fs::read(root.join(rel)).unwrap();
+    let (metrics_before, places_before) = (before(metrics), before(places));
+
+    let (code, stdout, stderr) = cifras(&root, &["new", "metric", "transplants.lung"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("Added metric `transplants.lung`"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = cifras(&root, &["new", "place", "veracruz-norte"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Appended only: the catalogues' own text is kept byte for byte.
+    let metrics_after = before(metrics);
+    assert!(metrics_after.starts_with(&metrics_before));
+    assert!(before(places).starts_with(&places_before));
+    let added = String::from_utf8(metrics_after[metrics_before.len()..].to_vec()).unwrap();
+    assert!(added.contains("  - id: transplants.lung\n"), "{added}");
+    assert!(added.contains("    parent: transplants\n"), "{added}");
+    assert!(added.contains("    aliases: []\n"), "{added}");
+
+    // Untouched, the entries do not publish: every placeholder is a located error.
+    let (code, _, stderr) = cifras(&root, &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    for (rel, needle, what) in [
+        (
+            metrics,
+            "label: \"POR COMPLETAR",
+            "the label of metric `transplants.lung`",
+        ),
+        (
+            metrics,
+            "unit: \"POR COMPLETAR",
+            "the unit of metric `transplants.lung`",
+        ),
+        (
+            metrics,
+            "definition: \"POR COMPLETAR",
+            "the definition of metric `transplants.lung`",
+        ),
+        (
+            places,
+            "name: \"POR COMPLETAR",
+            "the name of place `veracruz-norte`",
+        ),
+    ] {
+        let line = line_of(&root, rel, needle);
+        let text = fs::read_to_string(root.join(rel)).unwrap();
+        let col = text
+            .lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .find('"')
+            .unwrap()
+            + 1;
+        let expected = format!("{rel}:{line}:{col}: error: {what} still says POR COMPLETAR");
+        assert!(stderr.contains(&expected), "{expected}: {stderr}");
+    }
+
+    // An id already there is refused, and nothing is written.
+    let snapshot = before(metrics);
+    for (args, message) in [
+        (
+            &["new", "metric", "transplants.lung"][..],
+            "metric `transplants.lung` is already there",
+        ),
+        (
+            &["new", "metric", "consultations"][..],
+            "metric `consultations` is already there",
+        ),
+        (
+            &["new", "place", "nacional"][..],
+            "place `nacional` is already there",
+        ),
+        (
+            &["new", "metric", "Trasplantes"][..],
+            "not a valid metric id",
+        ),
+        (&["new", "place", "../fuera"][..], "not a valid place id"),
+    ] {
+        let (code, _, stderr) = cifras(&root, args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    // the refusal names the line of the entry already there
+    let text = fs::read_to_string(root.join(metrics)).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "  - id: consultations")
+        .unwrap();
+    let (_, _, stderr) = cifras(&root, &["new", "metric", "consultations"]);
+    assert!(
+        stderr.contains(&format!("metrics.yaml:{line}: metric `consultations`")),
+        "{stderr}"
+    );
+    assert_eq!(before(metrics), snapshot);
+
+    // Written in, the project is clean, and the new indicator and place have pages.
+    edit(
+        &root,
+        metrics,
+        "\"POR COMPLETAR: nombre del indicador\"",
+        "\"Trasplantes de pulmón\"",
+    );
+    edit(
+        &root,
+        metrics,
+        "unit: \"POR COMPLETAR\"",
+        "unit: trasplantes",
+    );
+    edit(
+        &root,
+        metrics,
+        "\"POR COMPLETAR: qué cuenta este indicador.\"",
+        "\"Trasplantes de pulmón.\"",
+    );
+    edit(
+        &root,
+        places,
+        "\"POR COMPLETAR: nombre del lugar\"",
+        "\"Veracruz Norte\"",
+    );
+    edit(
+        &root,
+        places,
+        "kind: state\n    # An office",
+        "kind: office\n    state: veracruz\n    # An office",
+    );
+    let (code, stdout, stderr) = cifras(&root, &["check", "--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("OK:"), "{stdout}");
+    let outcome = cifras::build_in_memory(&root, &cifras::Options::default(), None).unwrap();
+    for page in [
+        "indicadores/transplants-lung/index.html",
+        "lugares/veracruz-norte/index.html",
+    ] {
+        assert!(outcome.files.iter().any(|f| f.path == page), "{page}");
+    }
+}
+
+#[test]
+fn every_bundled_figure_is_traced_with_its_words() {
+    let (_tmp, root) = common::project();
+    let (code, stdout, stderr) = cifras(
+        &root,
+        &["check", "--strict", "--explain", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let figures = v["figures"].as_array().unwrap();
+    // as many as the bulletins' YAML files list
+    let listed: usize = fs::read_dir(root.join("content/bulletins"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| fs::read_to_string(p).unwrap().matches("metric: ").count())
+        .sum();
+    assert_eq!(figures.len(), listed);
+    for f in figures {
+        assert_eq!(f["trace"], "found", "{f}");
+    }
+    // The plain-text form: one line per figure, located, with its sentence.
+    let (_, stdout, _) = cifras(&root, &["check", "--explain"]);
+    let line = line_of(&root, B001, "value: 475725");
+    assert!(
+        stdout.contains(&format!("{B001}:{line}:16: surgeries 475,725: «")),
+        "{stdout}"
+    );
+}

@@ -7,7 +7,7 @@
 //! indicators ("52 mil 473 detecciones de hipertensión, diabetes, …") is their parent's total.
 
 use crate::load::schema::{MetricsFile, Number};
-use crate::model::words::fold;
+use crate::model::words::{fold, words, Phrases};
 use crate::validate::spanish_numbers::{self, Found};
 
 use super::places::Places;
@@ -16,8 +16,8 @@ use super::places::Places;
 pub struct Metrics {
     pub ids: Vec<String>,
     pub parents: Vec<Option<usize>>,
-    /// (folded phrase words, metric index)
-    phrases: Vec<(Vec<String>, usize)>,
+    /// Each metric's label and aliases, naming the metric's index.
+    phrases: Phrases,
 }
 
 impl Metrics {
@@ -32,15 +32,11 @@ impl Metrics {
                     .and_then(|p| ids.iter().position(|id| *id == p.value))
             })
             .collect();
-        let mut phrases = Vec::new();
-        for (i, m) in file.metrics.iter().enumerate() {
-            for text in std::iter::once(&m.label).chain(&m.aliases) {
-                let folded = fold(&text.value);
-                if !folded.is_empty() {
-                    phrases.push((folded.split(' ').map(str::to_string).collect(), i));
-                }
-            }
-        }
+        let phrases = Phrases::new(file.metrics.iter().enumerate().flat_map(|(i, m)| {
+            std::iter::once(&m.label)
+                .chain(&m.aliases)
+                .map(move |t| (i, t.value.as_str()))
+        }));
         Metrics {
             ids,
             parents,
@@ -50,18 +46,7 @@ impl Metrics {
 
     /// Every phrase match in `words`: (start, length, metric).
     fn matches(&self, words: &[&str]) -> Vec<(usize, usize, usize)> {
-        let mut out = Vec::new();
-        for i in 0..words.len() {
-            for (phrase, m) in &self.phrases {
-                if words.len() - i >= phrase.len()
-                    && phrase.iter().zip(&words[i..]).all(|(a, b)| a == b)
-                {
-                    out.push((i, phrase.len(), *m));
-                }
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        out
+        self.phrases.matches(words)
     }
 
     /// The metric the words after a number name, if one starts near enough to be about it.
@@ -135,10 +120,6 @@ pub struct NotFigure {
 pub struct Read {
     pub figures: Vec<Figure>,
     pub not_figures: Vec<NotFigure>,
-}
-
-fn words(folded: &str) -> Vec<&str> {
-    folded.split(' ').filter(|w| !w.is_empty()).collect()
 }
 
 /// How far before and after a number its words are read, in bytes (as provenance reads a

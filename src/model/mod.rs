@@ -164,7 +164,10 @@ pub struct Figure {
     pub note: Option<String>,
     pub conflict: Option<Conflict>,
     /// Where the bulletin text states it; `None` when it does not (a warning at build time).
+    /// A mention that does not name the indicator (`names_indicator: false`) is a warning too.
     pub source: Option<Mention>,
+    /// Where the figure is in its bulletin's YAML file (`check --explain` names it).
+    pub at: crate::diagnostics::Pos,
 }
 
 /// A figure's mention in the bulletin's Markdown text, as byte ranges.
@@ -174,6 +177,10 @@ pub struct Mention {
     pub number: (usize, usize),
     /// The sentence that contains it.
     pub sentence: (usize, usize),
+    /// Whether the number's words name the figure's indicator (its label or an alias). When
+    /// they do not, only the number was found, in a sentence about something else: the figure
+    /// is not verified ("number only").
+    pub names_indicator: bool,
 }
 
 impl Mention {
@@ -333,6 +340,16 @@ impl Bulletin {
 }
 
 impl Figure {
+    /// The mention that states this figure with its indicator's words, if there is one.
+    pub fn traced(&self) -> Option<Mention> {
+        self.source.filter(|m| m.names_indicator)
+    }
+
+    /// The mention of the number alone, in a sentence that does not name the indicator.
+    pub fn number_only(&self) -> Option<Mention> {
+        self.source.filter(|m| !m.names_indicator)
+    }
+
     /// Value per day of the report's period, for comparing periods of different lengths.
     pub fn per_day(&self, period: &Period) -> Option<f64> {
         period.days().map(|d| self.value.as_f64() / d as f64)

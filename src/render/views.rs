@@ -21,8 +21,12 @@ pub struct FigureView {
     pub slug: String,
     /// "6,552,794", "más de 177,000", "71.2 %".
     pub value: String,
-    /// The sentence in the bulletin text that states it (relative to the site root).
+    /// The sentence in the bulletin text that states it with its indicator's words (relative
+    /// to the site root).
     pub source: Option<String>,
+    /// When the text gives only its number, in a sentence that does not name the indicator:
+    /// that sentence. Shown flagged, never as a verified figure.
+    pub number_only: Option<String>,
     pub per_day: Option<String>,
     /// The unit as the value needs it ("1 unidad", "4 unidades"); empty for a share, whose
     /// value carries its "%".
@@ -223,7 +227,10 @@ pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figu
         slug: m.slug.clone(),
         value,
         source: f
-            .source
+            .traced()
+            .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
+        number_only: f
+            .number_only()
             .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
         per_day: per_day_text(f, r).filter(|_| m.per_day),
         unit,

@@ -10,13 +10,15 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{did_you_mean, Diagnostics, Pos, SourceFile};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::load::schema::{self, ReportKind, S};
 use crate::load::{BulletinSource, Sources};
 use limits::Field;
 
+use crate::model::words::Phrases;
 use crate::model::{
-    Bulletin, Conflict, Content, Date, Figure, Metric, Period, Place, PlaceKind, Report, SiteConfig,
+    Bulletin, Conflict, Content, Date, Figure, Metric, Number, Period, Place, PlaceKind, Report,
+    SiteConfig,
 };
 
 /// Years a figure's dates may plausibly fall in (IMSS was founded in 1943).
@@ -50,11 +52,13 @@ pub fn validate_with(
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
+    let phrases = metric_phrases(&metrics);
     let refs = Refs {
         catalogue_ok,
         metrics: &metrics,
         metric_ids,
         place_ids,
+        phrases,
     };
     // Bulletins are checked independently of each other: in parallel, reported in order.
     let catalogue_key = {
@@ -103,10 +107,50 @@ struct Refs<'a> {
     metrics: &'a [Metric],
     metric_ids: HashMap<&'a str, usize>,
     place_ids: HashMap<&'a str, usize>,
+    /// Every metric's label and aliases, for provenance to recognise the words that name it.
+    phrases: Phrases,
+}
+
+/// Each metric's label and aliases, naming the metric's index.
+fn metric_phrases(metrics: &[Metric]) -> Phrases {
+    Phrases::new(metrics.iter().enumerate().flat_map(|(i, m)| {
+        std::iter::once(m.label.as_str())
+            .chain(m.aliases.iter().map(String::as_str))
+            .map(move |t| (i, t))
+    }))
 }
 
 fn pos<T>(s: &S<T>) -> Pos {
     Pos::of(&s.referenced)
+}
+
+/// Lowercase words joined by `_`, a part nested under its total with a dot:
+/// `transplants.kidney`.
+pub fn is_metric_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|part| {
+            part.starts_with(|c: char| c.is_ascii_lowercase())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+}
+
+/// A text still saying what `cifras new metric|place` wrote in it: an untouched scaffold must
+/// not publish.
+fn placeholder(f: &SourceFile, s: &S<String>, what: &str, diags: &mut Diagnostics) {
+    if s.value.contains(crate::scaffold_entry::PLACEHOLDER) {
+        diags.push(
+            f.error(
+                pos(s),
+                format!(
+                    "{what} still says {}, as the scaffold wrote it",
+                    crate::scaffold_entry::PLACEHOLDER
+                ),
+            )
+            .with_hint("write the real text; the comments above the entry say what it needs"),
+        );
+    }
 }
 
 /// Lowercase ASCII words joined by single hyphens: safe in any URL and file system.
@@ -188,14 +232,7 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
     let mut seen_slugs: HashMap<&str, u32> = HashMap::new();
     for m in specs {
         let id = &m.id;
-        let id_ok = !id.value.is_empty()
-            && id.value.split('.').all(|part| {
-                part.starts_with(|c: char| c.is_ascii_lowercase())
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            });
-        if limits::fits(f, id, Field::Slug, diags) && !id_ok {
+        if limits::fits(f, id, Field::Slug, diags) && !is_metric_id(&id.value) {
             diags.push(
                 f.error(pos(id), format!("metric id `{}` is not valid", id.value))
                     .with_hint(
@@ -237,6 +274,15 @@ fn metrics(src: &Sources, diags: &mut Diagnostics) -> Vec<Metric> {
         for text in [&m.label, &m.unit, &m.definition] {
             non_empty(f, text, diags);
         }
+        let what = format!("metric `{}`", m.id.value);
+        placeholder(f, &m.label, &format!("the label of {what}"), diags);
+        placeholder(f, &m.unit, &format!("the unit of {what}"), diags);
+        placeholder(
+            f,
+            &m.definition,
+            &format!("the definition of {what}"),
+            diags,
+        );
         limits::fits(f, &m.label, Field::Title, diags);
         limits::fits(f, &m.unit, Field::Title, diags);
         limits::fits(f, &m.definition, Field::Note, diags);
@@ -382,6 +428,12 @@ fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {
             );
         }
         non_empty(f, &p.name, diags);
+        placeholder(
+            f,
+            &p.name,
+            &format!("the name of place `{}`", p.id.value),
+            diags,
+        );
         limits::fits(f, &p.name, Field::Title, diags);
         limits::fits_opt(f, &p.note, Field::Note, diags);
     }
@@ -767,7 +819,8 @@ fn report(
             text.sentences,
             text.numbers,
             fig.value.value.as_f64(),
-            &m.label,
+            metric,
+            &refs.phrases,
         );
         for (k, v) in values.into_iter().enumerate() {
             if v.value.scale > m.decimals {
@@ -776,19 +829,27 @@ fn report(
                         .with_hint("declare `decimals:` on the metric in metrics.yaml if the source gives decimals"),
                 );
             }
-            let stated = if k == 0 {
-                source.is_some()
-            } else {
-                spanish_numbers::states(text.numbers, v.value.as_f64())
-            };
-            if !stated {
-                diags.push(
+            if k > 0 {
+                // A conflict's other value is the same figure stated again: its number is enough.
+                if !spanish_numbers::states(text.numbers, v.value.as_f64()) {
+                    diags.push(not_stated(f, v, m, text));
+                }
+                continue;
+            }
+            match source {
+                None => diags.push(not_stated(f, v, m, text)),
+                Some(s) if !s.names_indicator => diags.push(
                     f.warning(pos(v), format!(
-                        "{} ({}) is not stated in the bulletin text {}",
-                        crate::model::format::number(v.value), m.id, text.file.path.display()
+                        "{} ({}) is stated in {} only where the text is about something else: «{}»",
+                        crate::model::format::number(v.value), m.id, text.file.path.display(),
+                        provenance::quote(&text.file.text, &s, 70),
                     ))
-                    .with_hint("check the figure against the text; every figure must be traceable to the bulletin"),
-                );
+                    .with_hint(format!(
+                        "check that this figure is `{}` (\"{}\"); if that sentence does name it, in words metrics.yaml does not list, add them to its `aliases:`",
+                        m.id, m.label
+                    )),
+                ),
+                Some(_) => {}
             }
         }
         spans.push(pos(&fig.metric));
@@ -802,6 +863,7 @@ fn report(
                 note: c.value.note.value.trim().to_string(),
             }),
             source,
+            at: pos(&fig.value),
         });
     }
     if refs.catalogue_ok {
@@ -816,6 +878,20 @@ fn report(
         note: r.note.as_ref().map(|n| n.value.trim().to_string()),
         figures,
     }
+}
+
+/// A figure's value that the text does not state at all.
+fn not_stated(f: &SourceFile, v: &S<Number>, m: &Metric, text: &Text) -> Diagnostic {
+    f.warning(
+        pos(v),
+        format!(
+            "{} ({}) is not stated in the bulletin text {}",
+            crate::model::format::number(v.value),
+            m.id,
+            text.file.path.display()
+        ),
+    )
+    .with_hint("check the figure against the text; every figure must be traceable to the bulletin")
 }
 
 /// The same metric over the same period and scope, in two reports of one bulletin, is the same

@@ -56,9 +56,15 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         .filter(|rep| !rep.period.year_stated())
         .count();
     let all: Vec<ObsRef> = site.all_observations().collect();
+    // Three apart: stated with the indicator's words, only the number (in a sentence about
+    // something else), not in the text at all.
     let traced = all
         .iter()
-        .filter(|o| site.figure(**o).source.is_some())
+        .filter(|o| site.figure(**o).traced().is_some())
+        .count();
+    let number_only = all
+        .iter()
+        .filter(|o| site.figure(**o).number_only().is_some())
         .count();
     let qualified = all
         .iter()
@@ -67,6 +73,8 @@ pub(in crate::render) fn render(r: &mut Renderer) {
     let mut ctx = Context::new();
     ctx.insert("figure_count", &all.len());
     ctx.insert("traced", &traced);
+    ctx.insert("number_only", &number_only);
+    ctx.insert("not_found", &(all.len() - traced - number_only));
     ctx.insert("qualified", &qualified);
     ctx.insert("conflicts", &conflicts);
     ctx.insert("undated", &undated);
