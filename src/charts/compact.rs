@@ -7,8 +7,8 @@
 //! bulletins this was about a fifth of the site (measured in BENCHMARKS.md, "Output size").
 //! Here the defaults are dropped, the font list and the text colour are said once on the root
 //! `<svg>` (children inherit them), sizes keep three decimals, and each label is written on one
-//! line. Text content is escaped by plotters (`"` as `&quot;`), so the
-//! attribute patterns below can only match attributes, never a label.
+//! line. Text content is escaped by plotters (`"` as `&quot;`), so a `"` always closes an
+//! attribute value.
 
 use super::palette::TEXT;
 use super::text::FONT;
@@ -24,58 +24,87 @@ fn hex(c: plotters::style::RGBColor) -> String {
 }
 
 /// The body plotters wrote (everything after its own `<svg …>` tag), shorter. The elements,
-/// their order and every value that changes the drawing stay as they were.
+/// their order and every value that changes the drawing stay as they were. One pass, copying
+/// what is kept straight into the output: this runs twice for each of a site's ~20,000 charts.
 pub fn body(svg: &str) -> String {
-    let font = format!(r#" font-family="{FONT}""#);
-    let text_fill = format!(r#" fill="{}""#, hex(TEXT));
-    let mut out = String::with_capacity(svg.len() / 2);
+    let text_fill = hex(TEXT);
+    let mut out = String::with_capacity(svg.len() * 2 / 3);
     let mut lines = svg.split_inclusive('\n');
     while let Some(line) = lines.next() {
-        // A shape's stroke is none unless one is given (and no parent gives one).
-        let mut tag = line
-            .replace(r#" opacity="1""#, "")
-            .replace(r#" stroke="none""#, "");
-        if tag.starts_with("<text ") && tag.ends_with(">\n") && !tag.ends_with("/>\n") {
-            tag = tag
-                .replace(&font, "")
-                .replace(&text_fill, "")
-                .replace(r#" text-anchor="start""#, "");
-            tag = round_font_size(&tag);
-            // plotters writes the text between two line breaks; SVG drops them anyway (leading
-            // and trailing white space of a label is not drawn).
-            out.push_str(tag.trim_end_matches('\n'));
-            let mut text = String::new();
-            for l in lines.by_ref() {
-                if l == "</text>\n" || l == "</text>" {
-                    break;
-                }
-                text.push_str(l);
-            }
-            out.push_str(text.strip_suffix('\n').unwrap_or(&text));
-            out.push_str("</text>\n");
+        if !line.starts_with('<') || line.starts_with("</") {
+            out.push_str(line);
             continue;
         }
-        out.push_str(&tag);
+        let text = line.starts_with("<text ") && !line.ends_with("/>\n");
+        let end = push_tag(&mut out, line, text, &text_fill);
+        if !text {
+            out.push_str(end);
+            continue;
+        }
+        // plotters writes a label between two line breaks; SVG drops them anyway (leading and
+        // trailing white space of a label is not drawn).
+        out.push_str(end.trim_end_matches('\n'));
+        let mut label = String::new();
+        for l in lines.by_ref() {
+            if l == "</text>\n" || l == "</text>" {
+                break;
+            }
+            label.push_str(l);
+        }
+        out.push_str(label.strip_suffix('\n').unwrap_or(&label));
+        out.push_str("</text>\n");
     }
     out
 }
 
-/// `font-size="16.935483870967744"` as `font-size="16.935"`. Chromium draws the same pixels with
-/// three decimals (screenshots of 60 charts compared byte for byte); with two it did not.
-fn round_font_size(tag: &str) -> String {
-    const KEY: &str = "font-size=\"";
-    let Some(start) = tag.find(KEY).map(|i| i + KEY.len()) else {
-        return tag.to_string();
-    };
-    let Some(len) = tag[start..].find('"') else {
-        return tag.to_string();
-    };
-    let Ok(size) = tag[start..start + len].parse::<f64>() else {
-        return tag.to_string();
-    };
-    let rounded = format!("{:.3}", size);
-    let rounded = rounded.trim_end_matches('0').trim_end_matches('.');
-    format!("{}{}{}", &tag[..start], rounded, &tag[start + len..])
+/// Copies a tag's name and the attributes worth keeping into `out`; returns the rest of the
+/// line (`>\n` or `/>\n`).
+fn push_tag<'a>(out: &mut String, line: &'a str, text: bool, text_fill: &str) -> &'a str {
+    let name_end = line.find(' ').unwrap_or(line.len());
+    out.push_str(&line[..name_end]);
+    let mut rest = &line[name_end..];
+    while let Some(attr) = rest.strip_prefix(' ') {
+        let Some((key, after)) = attr.split_once("=\"") else {
+            break;
+        };
+        let Some((value, after)) = after.split_once('"') else {
+            break;
+        };
+        rest = after;
+        let keep = match key {
+            "opacity" => value != "1",
+            // A shape's stroke is none unless one is given (and no parent gives one).
+            "stroke" => value != "none",
+            "text-anchor" => !(text && value == "start"),
+            "font-family" => !(text && value == FONT),
+            "fill" => !(text && value == text_fill),
+            _ => true,
+        };
+        if !keep {
+            continue;
+        }
+        out.push(' ');
+        out.push_str(key);
+        out.push_str("=\"");
+        match key {
+            "font-size" if text => push_font_size(out, value),
+            _ => out.push_str(value),
+        }
+        out.push('"');
+    }
+    rest
+}
+
+/// `16.935483870967744` as `16.935`. Chromium draws the same pixels with three decimals
+/// (screenshots of 60 charts compared byte for byte); with two it did not.
+fn push_font_size(out: &mut String, value: &str) {
+    match value.parse::<f64>() {
+        Ok(size) => {
+            let rounded = format!("{size:.3}");
+            out.push_str(rounded.trim_end_matches('0').trim_end_matches('.'));
+        }
+        Err(_) => out.push_str(value),
+    }
 }
 
 #[cfg(test)]
