@@ -66,6 +66,18 @@ fn check_svg(svg: &str, context: &str) {
         !title.text().unwrap_or("").is_empty() && desc.text().unwrap_or("").len() > 20,
         "{context}"
     );
+    // Compact markup (charts are most of a large site's bytes): the font and the text colour
+    // are said once on the root, and no element repeats a default.
+    assert!(root.attribute("font-family").is_some(), "{context}: font");
+    for n in root.descendants().filter(|n| n.is_element() && *n != root) {
+        assert!(n.attribute("font-family").is_none(), "{context}: {n:?}");
+        assert_ne!(n.attribute("opacity"), Some("1"), "{context}: {n:?}");
+        assert_ne!(n.attribute("text-anchor"), Some("start"), "{context}");
+        if n.has_tag_name("text") {
+            let t = n.text().unwrap_or("");
+            assert_eq!(t, t.trim(), "{context}: a label on one line");
+        }
+    }
 }
 
 /// A chart's marks as drawn, in drawing order: for bars, each bar's length; for a trend, each

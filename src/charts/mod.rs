@@ -14,6 +14,7 @@
 mod bars;
 mod canvas;
 pub mod card;
+mod compact;
 mod frame;
 pub mod palette;
 mod raster;
@@ -202,7 +203,7 @@ pub fn svg(chart: &Chart, narrow: bool) -> String {
     format!(
         concat!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" "#,
-            r#"aria-labelledby="{id}-title {id}-desc" class="chart {kind} {class}">"#,
+            r#"aria-labelledby="{id}-title {id}-desc" class="chart {kind} {class}" {inherited}>"#,
             "\n<title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>{body}"
         ),
         w = width,
@@ -212,7 +213,8 @@ pub fn svg(chart: &Chart, narrow: bool) -> String {
         class = if narrow { "chart-narrow" } else { "chart-wide" },
         title = escape(&chart.title),
         desc = escape(&describe(chart)),
-        body = body
+        inherited = compact::root_attributes(),
+        body = compact::body(body)
     )
 }
 
@@ -361,8 +363,8 @@ pub(crate) mod tests {
         chart.marks[1].colour = Colour::SkyBlue;
         chart.marks[2].group = Some("27–29 ago 2021 · 9 lugares".into());
         let svg = svg(&chart, false);
-        assert_eq!(svg.matches("10–12 sep 2021 · Nacional\n").count(), 1);
-        assert_eq!(svg.matches("27–29 ago 2021 · 9 lugares\n").count(), 1);
+        assert_eq!(svg.matches(">10–12 sep 2021 · Nacional</text>").count(), 1);
+        assert_eq!(svg.matches(">27–29 ago 2021 · 9 lugares</text>").count(), 1);
         assert_eq!(bars(&svg).len(), 3);
         assert!(svg.contains("fill=\"#56B4E9\""), "{svg}");
         assert!(
@@ -424,7 +426,7 @@ pub(crate) mod tests {
                 })
                 .is_some();
             assert!(zero, "the value axis starts at 0");
-            assert!(svg.contains("\nago 2021\n"), "month ticks: {svg}");
+            assert!(svg.contains(">ago 2021</text>"), "month ticks: {svg}");
         }
     }
 }
