@@ -300,6 +300,10 @@ fn long_sentences_stay_fast() {
     let text = format!("Título\n\n{}cirugías.\n", "5 ".repeat(20_000));
     let started = std::time::Instant::now();
     let d = draft::draft(&text, "t", &cat, &Options::default());
-    assert!(d.yaml.contains("surgeries"), "{}", &d.yaml[..d.yaml.len().min(2000)]);
+    assert!(
+        d.yaml.contains("surgeries"),
+        "{}",
+        &d.yaml[..d.yaml.len().min(2000)]
+    );
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }

@@ -200,7 +200,10 @@ fn not_a_figure(sentence: &str, all: &[Found], k: usize) -> Option<&'static str>
     let next_words = fold(after);
     let next: Vec<&str> = words(&next_words);
     let day = f.value >= 1.0 && f.value <= 31.0 && f.value.fract() == 0.0;
-    let month_at = |i: usize| next.get(i).is_some_and(|w| super::periods::month(w).is_some());
+    let month_at = |i: usize| {
+        next.get(i)
+            .is_some_and(|w| super::periods::month(w).is_some())
+    };
     if day && next.first() == Some(&"de") && month_at(1) {
         return Some("part of a date");
     }

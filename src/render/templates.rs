@@ -51,9 +51,8 @@ pub fn templates(root: &Path) -> Result<Tera, Diagnostics> {
     let is_template = |name: &str| name.ends_with(".html");
     for (name, read) in crate::files::project_files(root, "templates", is_template) {
         let shown = Path::new("templates").join(&name);
-        let text = read.and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| crate::files::Refused::NotText)
-        });
+        let text = read
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| crate::files::Refused::NotText));
         match text {
             Ok(text) => {
                 sources.insert(name, (shown.display().to_string(), text));
