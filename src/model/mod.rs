@@ -53,6 +53,10 @@ impl Group {
     }
 }
 
+/// What separates a figure's places in one cell of the CSV downloads. No place id (a slug)
+/// contains it, and `validate` refuses a place name that does, so the cell can be split.
+pub const PLACE_SEPARATOR: char = ';';
+
 #[derive(Debug, Clone)]
 pub struct Place {
     pub id: String,
@@ -336,6 +340,24 @@ impl Bulletin {
                 .filter_map(|r| r.period.last_day())
                 .max()
         })
+    }
+
+    /// The newest date the bulletin states in full: its publication date, else the last day
+    /// of a period it reports whose year it states (not a target's). `None` when it states
+    /// none, as a bulletin with only unstated periods: nothing may then be dated as its own.
+    pub fn stated_date(&self) -> Option<Date> {
+        self.date.or_else(|| {
+            self.reports
+                .iter()
+                .filter(|r| r.kind != ReportKind::Target && r.period.year_stated())
+                .filter_map(|r| r.period.last_day())
+                .max()
+        })
+    }
+
+    /// Whether `sort_date` comes from a period whose year the bulletin does not state.
+    pub fn sort_year_inferred(&self) -> bool {
+        self.date.is_none() && self.sort_date().is_some() && self.sort_date() != self.stated_date()
     }
 }
 

@@ -2,7 +2,9 @@
 //!
 //! A figure appears in several downloads (all figures, its indicator's, each place's), so each
 //! figure's CSV line and JSON object are encoded once (`Encoded`) and the files are put
-//! together from them.
+//! together from them. A place's CSV adds one column, `scope_kind`, that depends on the place
+//! (the same figure is one place's own and another's share of a joint total), so it is added
+//! when that file is put together.
 
 use std::borrow::Cow;
 
@@ -10,7 +12,7 @@ use serde::Serialize;
 
 use super::csv_cell::cell;
 
-use crate::model::{Number, ObsRef, Period, Qualifier, Site};
+use crate::model::{Number, ObsRef, Period, Qualifier, Site, PLACE_SEPARATOR};
 use crate::validate::kind_name;
 
 /// A figure's value as a JSON/CSV number: whole numbers stay integers, decimals stay exact.
@@ -50,12 +52,33 @@ pub struct Row<'a> {
     pub period_end: String,
     pub as_of: String,
     pub days: Option<i64>,
-    pub year_stated: bool,
-    /// Place ids separated by `;`.
-    pub scope: String,
-    pub scope_names: String,
+    /// Whether the bulletin states the period's year; empty (`null`) for a figure with no
+    /// period or date at all, where no year is at stake.
+    pub year_stated: Option<bool>,
+    /// Place ids: a list in JSON, separated by `;` in CSV.
+    pub scope: Places<'a>,
+    /// Place names, in the order of `scope`: a list in JSON, separated by `;` in CSV (the
+    /// catalogue refuses a name containing `;`, so the cell can always be split).
+    pub scope_names: Places<'a>,
     /// Other values the source states for this figure, separated by `;`.
     pub conflicting_values: String,
+}
+
+/// A figure's places. JSON keeps them as a list; `Row::for_csv` joins them into one cell.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Places<'a> {
+    List(Vec<&'a str>),
+    Joined(String),
+}
+
+impl Places<'_> {
+    fn joined(self) -> String {
+        match self {
+            Places::List(names) => names.join(&PLACE_SEPARATOR.to_string()),
+            Places::Joined(s) => s,
+        }
+    }
 }
 
 pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
@@ -88,14 +111,19 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
         period_end: end,
         as_of,
         days: r.period.days(),
-        year_stated: r.period.year_stated(),
-        scope: r
-            .scope
-            .iter()
-            .map(|&p| site.places[p].id.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-        scope_names: site.scope_names(&r.scope),
+        year_stated: (r.period != Period::Unstated).then(|| r.period.year_stated()),
+        scope: Places::List(
+            r.scope
+                .iter()
+                .map(|&p| site.places[p].id.as_str())
+                .collect(),
+        ),
+        scope_names: Places::List(
+            r.scope
+                .iter()
+                .map(|&p| site.places[p].name.as_str())
+                .collect(),
+        ),
         conflicting_values: f
             .conflict
             .iter()
@@ -122,8 +150,8 @@ impl Row<'_> {
             period_start: cell(self.period_start).into_owned(),
             period_end: cell(self.period_end).into_owned(),
             as_of: cell(self.as_of).into_owned(),
-            scope: cell(self.scope).into_owned(),
-            scope_names: cell(self.scope_names).into_owned(),
+            scope: Places::Joined(cell(self.scope.joined()).into_owned()),
+            scope_names: Places::Joined(cell(self.scope_names.joined()).into_owned()),
             conflicting_values: cell(self.conflicting_values).into_owned(),
             ..self
         }
@@ -213,6 +241,24 @@ impl Encoded {
         out.into_bytes()
     }
 
+    /// A place's CSV: every column of `csv`, then `scope_kind`, saying for each figure whether it
+    /// is the place's own or a total it shares with other places (summing those double-counts).
+    pub fn place_csv(&self, obs: impl Iterator<Item = (ObsRef, ScopeKind)>) -> Vec<u8> {
+        let mut out = String::new();
+        for (o, kind) in obs {
+            if out.is_empty() {
+                out.push_str(self.header.trim_end_matches('\n'));
+                out.push_str(",scope_kind\n");
+            }
+            let line = &self.line(o).csv;
+            out.push_str(line.strip_suffix('\n').unwrap_or(line));
+            out.push(',');
+            out.push_str(kind.name());
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+
     /// A compact JSON array of these figures, one figure per line (so a diff or `grep` of two
     /// downloads still reads figure by figure), ending with a line break.
     pub fn json(&self, obs: impl Iterator<Item = ObsRef>) -> Vec<u8> {
@@ -224,6 +270,33 @@ impl Encoded {
         out.push_str(if out.len() == 1 { "]\n" } else { "\n]\n" });
         out.into_bytes()
     }
+}
+
+/// Whose figure a row of a place's CSV is: the place's own (its scope is the place, or the
+/// place's offices and units), or a joint total of several places that includes it. The place
+/// page splits its figures the same way (`render::charts::own_reports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Own,
+    Shared,
+}
+
+impl ScopeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScopeKind::Own => "own",
+            ScopeKind::Shared => "shared",
+        }
+    }
+}
+
+/// How a download is put together from the encoded lines.
+#[derive(Debug, Clone)]
+pub enum Format {
+    Csv,
+    Json,
+    /// A place's CSV, with whose figure each row is.
+    PlaceCsv(Vec<ScopeKind>),
 }
 
 /// The CSV header: the names of `Row`'s fields, as the `csv` crate writes them.
@@ -291,5 +364,42 @@ mod tests {
         assert!(!text.contains("\n "), "no indentation");
         assert_eq!(enc.json(std::iter::empty()), b"[]\n");
         assert!(enc.csv(std::iter::empty()).is_empty());
+    }
+
+    /// A place's CSV is the common CSV with one more column, whose figure each row is.
+    #[test]
+    fn place_csv_adds_scope_kind_to_each_row() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::write(dir.path(), 3, 2, None).unwrap();
+        let (src, _) = crate::load::load(dir.path()).unwrap();
+        let site = crate::model::Site::new(crate::validate::validate(&src).0.unwrap());
+        let enc = Encoded::new(
+            (0..site.bulletins.len())
+                .map(|b| encode_bulletin(&site, b).unwrap())
+                .collect(),
+        );
+        let obs: Vec<ObsRef> = site.all_observations().take(2).collect();
+        let plain = String::from_utf8(enc.csv(obs.iter().copied())).unwrap();
+        let kinds = [ScopeKind::Own, ScopeKind::Shared];
+        let place = String::from_utf8(enc.place_csv(obs.iter().copied().zip(kinds))).unwrap();
+        let expected: Vec<String> = plain
+            .lines()
+            .zip(["scope_kind", "own", "shared"])
+            .map(|(line, extra)| format!("{line},{extra}"))
+            .collect();
+        assert_eq!(place.lines().collect::<Vec<_>>(), expected);
+        assert!(enc.place_csv(std::iter::empty()).is_empty());
+    }
+
+    /// Places are a list in JSON and one `;`-separated cell in CSV, made safe like any text.
+    #[test]
+    fn places_are_a_json_list_and_one_csv_cell() {
+        let list = Places::List(vec!["Jalisco", "Colima, Oficina"]);
+        assert_eq!(
+            serde_json::to_string(&list).unwrap(),
+            r#"["Jalisco","Colima, Oficina"]"#
+        );
+        assert_eq!(list.joined(), "Jalisco;Colima, Oficina");
+        assert_eq!(Places::List(vec![]).joined(), "");
     }
 }

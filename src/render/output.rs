@@ -36,7 +36,7 @@ pub enum Image {
     Data {
         encoded: Arc<data::Encoded>,
         figures: Vec<ObsRef>,
-        json: bool,
+        format: data::Format,
     },
 }
 
@@ -56,10 +56,13 @@ impl Deferred {
             Image::Data {
                 encoded,
                 figures,
-                json,
-            } => Ok(match json {
-                true => encoded.json(figures.iter().copied()),
-                false => encoded.csv(figures.iter().copied()),
+                format,
+            } => Ok(match format {
+                data::Format::Json => encoded.json(figures.iter().copied()),
+                data::Format::Csv => encoded.csv(figures.iter().copied()),
+                data::Format::PlaceCsv(kinds) => {
+                    encoded.place_csv(figures.iter().copied().zip(kinds.iter().copied()))
+                }
             }),
         };
         bytes

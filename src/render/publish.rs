@@ -10,7 +10,16 @@ pub fn last_updated(site: &Site) -> Option<Date> {
     site.bulletins.iter().filter_map(Bulletin::sort_date).max()
 }
 
-/// sitemaps.org 0.9: one `<url>` per page, with `lastmod` from the data when known.
+/// The newest date any bulletin states (see `Bulletin::stated_date`): the sitemap's `lastmod`
+/// for pages about the whole site.
+pub fn last_stated(site: &Site) -> Option<Date> {
+    site.bulletins
+        .iter()
+        .filter_map(Bulletin::stated_date)
+        .max()
+}
+
+/// sitemaps.org 0.9: one `<url>` per page, with `lastmod` where the bulletins state a date.
 pub fn sitemap(base: &str, pages: &[(String, Option<Date>)]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -61,13 +70,15 @@ fn timestamp(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
 
-/// An Atom (RFC 4287) feed with one entry per bulletin, newest first. A bulletin without a
-/// publication date is dated by the last day it reports, and its entry says so; it gets no
-/// `<published>`, because the source gives none.
+/// An Atom (RFC 4287) feed with one entry per bulletin, newest first. Atom requires every
+/// entry to have an `<updated>` date, but bulletins may state none, so each entry's summary
+/// says what its date is (`entry_date`). Only a bulletin with a publication date gets
+/// `<published>`.
 pub fn atom(site: &Site) -> String {
     let c = &site.config;
     let base = &c.base_url;
-    let updated = last_updated(site).map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+    let latest = last_updated(site);
+    let updated = latest.map_or_else(|| timestamp(EPOCH), timestamp);
     let mut xml = format!(
         concat!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n",
@@ -91,16 +102,9 @@ pub fn atom(site: &Site) -> String {
     );
     for b in &site.bulletins {
         let url = format!("{base}boletines/{}/", b.slug);
-        // Atom requires <updated>. Without a publication date, use the last day the bulletin
-        // reports; with no date at all, the day the site's data was last updated.
-        let when = b.sort_date().map_or_else(|| updated.clone(), timestamp);
+        let (when, mut summary) = entry_date(b, latest);
         let figures: usize = b.reports.iter().map(|r| r.figures.len()).sum();
-        let mut summary = match (b.date, b.sort_date()) {
-            (Some(d), _) => format!("Boletín del {}. ", d.long_es()),
-            (None, Some(_)) => "El boletín no indica fecha de publicación; se fecha aquí por el último día que informa. ".to_string(),
-            (None, None) => "El boletín no indica ninguna fecha; se fecha aquí por la última actualización de los datos del sitio. ".to_string(),
-        };
-        summary.push_str(&format!("{figures} cifras"));
+        summary.push_str(&format!(" {figures} cifras"));
         let periods: Vec<String> = b
             .reports
             .iter()
@@ -112,10 +116,11 @@ pub fn atom(site: &Site) -> String {
         }
         summary.push('.');
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{when}</updated>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{}</updated>\n",
             escape(&b.title),
             escape(&url),
             escape(&url),
+            timestamp(when),
         ));
         if let Some(d) = b.date {
             xml.push_str(&format!("    <published>{}</published>\n", timestamp(d)));
@@ -128,6 +133,49 @@ pub fn atom(site: &Site) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// Atom's stand-in when no bulletin of the site gives any date: the Unix epoch, which no reader
+/// could mistake for a bulletin's date (and the entries say it is none).
+const EPOCH: Date = Date {
+    year: 1970,
+    month: 1,
+    day: 1,
+};
+
+/// A feed entry's `<updated>` date, and the sentence that says what that date is: the
+/// publication date; without one, the last day the bulletin reports (saying when its year is
+/// inferred); with no date at all, the newest date of the site's data (`latest`), which is
+/// another bulletin's, or the epoch when the site has none.
+fn entry_date(b: &Bulletin, latest: Option<Date>) -> (Date, String) {
+    match (b.date, b.sort_date(), latest) {
+        (Some(d), _, _) => (d, format!("Boletín del {}.", d.long_es())),
+        (None, Some(d), _) => {
+            let inferred = if b.sort_year_inferred() {
+                " (el año se deduce del contexto)"
+            } else {
+                ""
+            };
+            (
+                d,
+                format!(
+                    "El boletín no indica fecha de publicación; esta entrada se fecha por el último día que informa, el {}{inferred}.",
+                    d.long_es()
+                ),
+            )
+        }
+        (None, None, Some(d)) => (
+            d,
+            format!(
+                "El boletín no indica fecha de publicación ni la fecha de sus cifras; esta entrada se fecha por la fecha más reciente de los datos del sitio, el {}, que es de otro boletín, no de este.",
+                d.long_es()
+            ),
+        ),
+        (None, None, None) => (
+            EPOCH,
+            "Ni este boletín ni ningún otro del sitio indica una fecha; la de esta entrada (1 de enero de 1970) es solo la que exige el formato Atom.".to_string(),
+        ),
+    }
 }
 
 /// JSON for a `<script type="application/ld+json">`: `</` is escaped so the text can never

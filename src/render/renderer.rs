@@ -87,7 +87,23 @@ pub(super) struct Meta<'m> {
     /// The page's social card, relative to the site root; the site's card when `None`.
     pub(super) card: Option<String>,
     pub(super) jsonld: Option<serde_json::Value>,
-    pub(super) lastmod: Option<Date>,
+    pub(super) lastmod: LastMod,
+}
+
+/// The sitemap's `<lastmod>` for a page: only a date some bulletin states, never a stand-in.
+pub(super) enum LastMod {
+    /// A page about the whole site (home, lists, data): the newest date any bulletin states.
+    Site,
+    /// A page about some bulletins: the newest date they state; none (no `<lastmod>`, which
+    /// the sitemap protocol allows) when they state no date at all.
+    Stated(Option<Date>),
+}
+
+impl LastMod {
+    /// The newest date the given bulletins state.
+    pub(super) fn of<'b>(bulletins: impl Iterator<Item = &'b crate::model::Bulletin>) -> Self {
+        LastMod::Stated(bulletins.filter_map(|b| b.stated_date()).max())
+    }
 }
 
 impl<'m> Meta<'m> {
@@ -98,7 +114,7 @@ impl<'m> Meta<'m> {
             section,
             card: None,
             jsonld: None,
-            lastmod: None,
+            lastmod: LastMod::Site,
         }
     }
 }
@@ -252,7 +268,10 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("jsonld", &meta.jsonld.as_ref().map(publish::json_ld));
         if path != "404.html" && meta.section != "grafica" {
-            let lastmod = meta.lastmod.or_else(|| publish::last_updated(self.site));
+            let lastmod = match meta.lastmod {
+                LastMod::Site => publish::last_stated(self.site),
+                LastMod::Stated(d) => d,
+            };
             self.made.sitemap.push((dir.to_string(), lastmod));
         }
         match self.tera.render(template, &ctx) {
@@ -340,12 +359,27 @@ impl<'a> Renderer<'a> {
     }
 
     pub(super) fn data_file(&mut self, path: String, figures: Vec<ObsRef>, json: bool) {
+        let format = if json {
+            data::Format::Json
+        } else {
+            data::Format::Csv
+        };
+        self.download(path, figures, format);
+    }
+
+    /// A place's CSV: `figures`, each marked as the place's own or shared with other places.
+    pub(super) fn place_csv(&mut self, path: String, figures: Vec<(ObsRef, data::ScopeKind)>) {
+        let (figures, kinds) = figures.into_iter().unzip();
+        self.download(path, figures, data::Format::PlaceCsv(kinds));
+    }
+
+    fn download(&mut self, path: String, figures: Vec<ObsRef>, format: data::Format) {
         self.made.deferred.push(Deferred {
             path,
             image: Image::Data {
                 encoded: self.data.clone(),
                 figures,
-                json,
+                format,
             },
         });
     }

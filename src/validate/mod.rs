@@ -436,6 +436,18 @@ fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {
         );
         limits::fits(f, &p.name, Field::Title, diags);
         limits::fits_opt(f, &p.note, Field::Note, diags);
+        // The downloads list a figure's places in one cell, separated by `;`: a name with one
+        // would make that cell impossible to split back into places.
+        let sep = crate::model::PLACE_SEPARATOR;
+        if p.name.value.contains(sep) {
+            diags.push(
+                f.error(
+                    pos(&p.name),
+                    format!("a place name cannot contain `{sep}`"),
+                )
+                .with_hint(format!("the downloads separate place names with `{sep}`; write it with a comma or a dash instead")),
+            );
+        }
     }
     let index: HashMap<&str, usize> = specs
         .iter()

@@ -8,7 +8,7 @@ use tera::Context;
 
 use crate::charts::card::{Body, Card};
 use crate::render::markdown;
-use crate::render::renderer::{Meta, Renderer};
+use crate::render::renderer::{LastMod, Meta, Renderer};
 use crate::render::views::{
     bulletin_href, bulletin_summary, place_link, report_view, source_line, BulletinSummary,
     ReportView,
@@ -105,7 +105,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         );
         let meta = Meta {
             card: Some(card_path),
-            lastmod: b.sort_date(),
+            lastmod: LastMod::of(std::iter::once(b)),
             ..Meta::new(&b.title, description, "boletines")
         };
         r.page(&bulletin_href(b), "bulletin.html", meta, ctx);

@@ -11,7 +11,7 @@ use crate::charts::card::{Body, Card};
 use crate::model::ReportKind;
 use crate::model::{Group, ObsRef, Site};
 use crate::render::publish;
-use crate::render::renderer::{Meta, Renderer, LISTED};
+use crate::render::renderer::{LastMod, Meta, Renderer, LISTED};
 use crate::render::views::{figure_in_context, metric_href, metric_link, FigureInContext, Link};
 
 /// An indicator in the catalogue (`depth` 1 for a part of another).
@@ -152,10 +152,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             .collect();
         let meta = Meta {
             card: Some(card_path),
-            lastmod: obs
-                .iter()
-                .filter_map(|o| site.bulletins[o.bulletin].sort_date())
-                .max(),
+            lastmod: LastMod::of(obs.iter().map(|o| &site.bulletins[o.bulletin])),
             jsonld: (!obs.is_empty()).then(|| {
                 publish::dataset(
                     site,

@@ -10,7 +10,8 @@ use tera::Context;
 
 use crate::model::{ObsRef, Site};
 use crate::render::charts::own_reports;
-use crate::render::renderer::{Meta, Renderer, LISTED};
+use crate::render::data::ScopeKind;
+use crate::render::renderer::{LastMod, Meta, Renderer, LISTED};
 use crate::render::views::{
     bulletin_summary, place_href, place_link, report_view, BulletinSummary, Link,
 };
@@ -95,7 +96,8 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             site.bulletins[b].fingerprint.hash(&mut h);
         }
         for &(b, _) in reports {
-            site.bulletins[b].sort_date().hash(&mut h);
+            let b = &site.bulletins[b];
+            (b.sort_date(), b.stated_date()).hash(&mut h);
         }
         for c in &r.charts_drawn.places[i] {
             c.fingerprint.hash(&mut h);
@@ -160,10 +162,11 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         ctx.insert("bulletins_total", &site.bulletins_by_place[i].len());
         ctx.insert("csv", &format!("datos/lugares/{}.csv", p.id));
         let meta = Meta {
-            lastmod: site.reports_by_place[i]
-                .iter()
-                .filter_map(|&(b, _)| site.bulletins[b].sort_date())
-                .max(),
+            lastmod: LastMod::of(
+                site.reports_by_place[i]
+                    .iter()
+                    .map(|&(b, _)| &site.bulletins[b]),
+            ),
             ..Meta::new(
                 &p.name,
                 format!("Cifras de los boletines del IMSS que abarcan {}.", p.name),
@@ -172,18 +175,26 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         };
         r.page(&place_href(site, i), "place.html", meta, ctx);
     });
+    // Each place's CSV marks its own figures apart from the joint totals, as its page does:
+    // summing a place's rows without that column would count the shared totals too.
     for (i, p) in site.places.iter().enumerate() {
+        let own: std::collections::HashSet<(usize, usize)> =
+            own_reports(site, i).into_iter().collect();
         let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
-            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| ObsRef {
-                bulletin: bi,
-                report: ri,
-                figure: fi,
+            let kind = if own.contains(&(bi, ri)) {
+                ScopeKind::Own
+            } else {
+                ScopeKind::Shared
+            };
+            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| {
+                let o = ObsRef {
+                    bulletin: bi,
+                    report: ri,
+                    figure: fi,
+                };
+                (o, kind)
             })
         });
-        r.data_file(
-            format!("datos/lugares/{}.csv", p.id),
-            in_place.collect(),
-            false,
-        );
+        r.place_csv(format!("datos/lugares/{}.csv", p.id), in_place.collect());
     }
 }
