@@ -9,8 +9,9 @@ use crate::validate::is_url_slug;
 const YAML: &str = r#"# Data for one bulletin. Every field is explained; delete the comments when you are done.
 # Check with `cifras check`: it names the file, line and fix for anything wrong.
 
-# The headline, exactly as the bulletin prints it.
-title: "Título del boletín"
+# The headline, exactly as the bulletin prints it (`cifras check` refuses POR COMPLETAR, so an
+# untouched scaffold never publishes).
+title: "POR COMPLETAR: título del boletín"
 # Optional line printed above the headline (antetítulo); null when there is none.
 kicker: null
 # The bulletin's own number, e.g. "154/2022"; null when it has none.
@@ -52,7 +53,7 @@ notes: []
 reports: []
 "#;
 
-const MARKDOWN: &str = "# Título del boletín\n\n- Primera viñeta del boletín.\n\nTexto del boletín, un párrafo por línea. Copie las cifras tal como están escritas.\n";
+const MARKDOWN: &str = "# POR COMPLETAR: título del boletín\n\n- Primera viñeta del boletín.\n\nTexto del boletín, un párrafo por línea. Copie las cifras tal como están escritas.\n";
 
 /// Create `content/bulletins/<slug>.yaml` and `.md` under `root`; returns the two paths.
 pub fn new_bulletin(root: &Path, slug: &str) -> Result<[PathBuf; 2], String> {

@@ -70,7 +70,32 @@ fn new_bulletin_scaffolds_a_checkable_pair_and_never_overwrites() {
     ] {
         assert!(yaml.contains(field), "scaffold explains {field}");
     }
-    // The scaffold is valid as it stands: a warning (no reports yet), no error.
+    // Untouched, it does not publish: the placeholder title and text are located errors.
+    let d = cifras::check(&root).expect_err("an untouched scaffold must not build");
+    let said = d.to_string();
+    assert!(
+        said.contains("jornada-24-26-septiembre.yaml:")
+            && said.contains("the bulletin's title still says POR COMPLETAR"),
+        "{said}"
+    );
+    assert!(
+        said.contains("jornada-24-26-septiembre.md:1:3: error")
+            && said.contains("the bulletin's text still says POR COMPLETAR"),
+        "{said}"
+    );
+    // With its title and text written, it is valid: a warning (no reports yet), no error.
+    let at = |ext: &str| root.join(format!("content/bulletins/jornada-24-26-septiembre.{ext}"));
+    let yaml = fs::read_to_string(at("yaml")).unwrap();
+    fs::write(
+        at("yaml"),
+        yaml.replace("POR COMPLETAR: título del boletín", "8ª Jornada Nacional"),
+    )
+    .unwrap();
+    fs::write(
+        at("md"),
+        "# 8ª Jornada Nacional\n\nEl IMSS realizó la jornada.\n",
+    )
+    .unwrap();
     let outcome = cifras::check(&root).unwrap_or_else(|d| panic!("{d}"));
     let warnings: Vec<_> = outcome.diagnostics.warnings().collect();
     assert_eq!(warnings.len(), 1, "{}", outcome.diagnostics);

@@ -136,8 +136,8 @@ pub fn is_metric_id(s: &str) -> bool {
         })
 }
 
-/// A text still saying what `cifras new metric|place` wrote in it: an untouched scaffold must
-/// not publish.
+/// A text still saying what `cifras new bulletin|metric|place` wrote in it: an untouched
+/// scaffold must not publish.
 fn placeholder(f: &SourceFile, s: &S<String>, what: &str, diags: &mut Diagnostics) {
     if s.value.contains(crate::scaffold_entry::PLACEHOLDER) {
         diags.push(
@@ -572,6 +572,21 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         );
     }
     non_empty(f, &y.title, diags);
+    placeholder(f, &y.title, "the bulletin's title", diags);
+    placeholder(f, &y.source.publisher, "the publisher", diags);
+    if let Some(at) = b.text.text.find(crate::scaffold_entry::PLACEHOLDER) {
+        diags.push(
+            b.text
+                .error(
+                    b.text.pos_at(at),
+                    format!(
+                        "the bulletin's text still says {}, as the scaffold wrote it",
+                        crate::scaffold_entry::PLACEHOLDER
+                    ),
+                )
+                .with_hint("paste the bulletin's text here, as published"),
+        );
+    }
     limits::fits(f, &y.title, Field::Title, diags);
     for field in [&y.kicker, &y.number, &y.source.seed] {
         limits::fits_opt(f, field, Field::Title, diags);
