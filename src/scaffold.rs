@@ -45,6 +45,8 @@ notes: []
 #     figures:                         # metric ids from content/metrics.yaml; digits only
 #       - { metric: surgeries, value: 2537 }
 #       - { metric: rehabilitation.patients, value: 177000, qualifier: more_than }  # "más de"
+#                                      # qualifier: more_than ("más de"), about ("alrededor de",
+#                                      # "cerca de"), almost ("casi"); none for an exact figure
 #       - metric: surgeries
 #         value: 475725
 #         conflict:                    # when the bulletin itself gives another value

@@ -320,7 +320,7 @@ fn unknown_field_in_bulletin() {
         Severity::Error,
         BULLETIN,
         (19, 9),
-        "unknown field `valu`",
+        "`valu` is not one of the fields accepted here",
     );
     assert_hint(&d, "check the spelling");
 }
@@ -1109,7 +1109,7 @@ fn parse_errors_in_several_files_are_all_reported() {
         Severity::Error,
         "content/site.yaml",
         (5, 1),
-        "unknown field `autor`",
+        "`autor` is not one of the fields accepted here",
     );
 }
 
@@ -1133,7 +1133,7 @@ fn parse_error_does_not_hide_meaning_errors_elsewhere() {
         Severity::Error,
         "content/bulletins/jornada-prueba.yaml",
         (19, 9),
-        "unknown field `valu`",
+        "`valu` is not one of the fields accepted here",
     );
     assert_diag(
         &d.0[1],

@@ -679,3 +679,42 @@ fn every_bundled_figure_is_traced_with_its_words() {
         "{stdout}"
     );
 }
+
+/// `qualifier: almost` («casi»): accepted, written «casi» beside the number on the bulletin's
+/// page, and `almost` in the downloads; an unknown qualifier is a located error.
+#[test]
+fn almost_is_a_qualifier_shown_as_casi() {
+    let (tmp, root) = common::project();
+    let rel = "content/bulletins/imss-jornadas-recuperacion-servicios.yaml";
+    let yaml = fs::read_to_string(root.join(rel)).unwrap();
+    let from = "{ metric: consultations.specialty, value: 6552794 }";
+    assert_eq!(yaml.matches(from).count(), 1);
+    let with = |q: &str| {
+        yaml.replacen(
+            from,
+            &format!("{{ metric: consultations.specialty, value: 6552794, qualifier: {q} }}"),
+            1,
+        )
+    };
+    fs::write(root.join(rel), with("almost")).unwrap();
+    let out = tmp.path().join("public");
+    cifras::build(&root, &out).unwrap_or_else(|d| panic!("{d}"));
+    let page =
+        fs::read_to_string(out.join("boletines/imss-jornadas-recuperacion-servicios/index.html"))
+            .unwrap();
+    assert!(page.contains("casi 6,552,794"), "the page says «casi»");
+    let csv = fs::read_to_string(out.join("datos/cifras.csv")).unwrap();
+    let row = csv.lines().find(|l| l.contains(",6552794,")).unwrap();
+    assert!(row.contains(",almost,"), "{row}");
+
+    fs::write(root.join(rel), with("nearly")).unwrap();
+    let said = cifras::check(&root).unwrap_err().to_string();
+    let line = 1 + with("nearly")
+        .lines()
+        .position(|l| l.contains("nearly"))
+        .unwrap();
+    assert!(
+        said.contains(&format!("{rel}:{line}:")) && said.contains("almost"),
+        "{said}"
+    );
+}

@@ -89,6 +89,8 @@ impl Metrics {
 pub enum Qualifier {
     MoreThan,
     About,
+    /// "casi": an upper bound.
+    Almost,
     /// A qualifier the schema cannot express yet ("menos de", "hasta", "al menos"): the figure
     /// is kept and a comment says so.
     Unrecorded(&'static str),
@@ -250,8 +252,9 @@ fn qualifier(before: &str) -> Option<Qualifier> {
         Some(Qualifier::Unrecorded("al menos"))
     } else if ends("mas de") {
         Some(Qualifier::MoreThan)
-    } else if ends("casi")
-        || ends("alrededor de")
+    } else if ends("casi") {
+        Some(Qualifier::Almost)
+    } else if ends("alrededor de")
         || ends("cerca de")
         || ends("aproximadamente")
         || ends("unos")

@@ -361,7 +361,7 @@ pub fn tidy(items: &mut [Item], catalogue: &Catalogue) {
         };
         let qualified = matches!(
             items[i].fig.qualifier,
-            Some(Qualifier::MoreThan | Qualifier::About)
+            Some(Qualifier::MoreThan | Qualifier::About | Qualifier::Almost)
         );
         if !qualified {
             continue;

@@ -205,6 +205,7 @@ fn figure_lines(out: &mut String, it: &Item, catalogue: &Catalogue) {
     let qualifier = match it.fig.qualifier {
         Some(Qualifier::MoreThan) => ", qualifier: more_than",
         Some(Qualifier::About) => ", qualifier: about",
+        Some(Qualifier::Almost) => ", qualifier: almost",
         _ => "",
     };
     if let Some(Qualifier::Unrecorded(words)) = it.fig.qualifier {

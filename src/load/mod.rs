@@ -354,8 +354,31 @@ pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, (Pos, String, Opt
             message = format!("{message} (found `{token}`)");
         }
         let hint = hint_for(&message);
-        (pos, message, hint)
+        (pos, plain(&message), hint)
     })
+}
+
+/// serde's wording in plain words: "unknown variant `x`, expected one of a, b" becomes "`x` is
+/// not one of the values accepted here: a, b" (and the same for fields and missing fields).
+fn plain(message: &str) -> String {
+    let rewrite = |prefix: &str, what: &str| -> Option<String> {
+        let rest = message.strip_prefix(prefix)?;
+        let (name, tail) = rest.split_once(", expected ")?;
+        let choices = tail.strip_prefix("one of ").unwrap_or(tail);
+        Some(format!(
+            "{name} is not one of the {what} accepted here: {choices}"
+        ))
+    };
+    if let Some(m) = rewrite("unknown variant ", "values") {
+        return m;
+    }
+    if let Some(m) = rewrite("unknown field ", "fields") {
+        return m;
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("the field {rest} is missing");
+    }
+    message.to_string()
 }
 
 /// The scalar written at a 1-based column, for quoting it in messages.
@@ -413,6 +436,23 @@ mod tests {
         let result = parse_str::<serde::de::IgnoredAny>(&yaml);
         assert!(result.is_err(), "the expansion must be refused");
         assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn serde_wording_becomes_plain() {
+        assert_eq!(
+            plain("unknown variant `nearly`, expected one of more_than, about, almost"),
+            "`nearly` is not one of the values accepted here: more_than, about, almost"
+        );
+        assert_eq!(
+            plain("unknown field `titel`, expected one of title, kicker"),
+            "`titel` is not one of the fields accepted here: title, kicker"
+        );
+        assert_eq!(
+            plain("missing field `title`"),
+            "the field `title` is missing"
+        );
+        assert_eq!(plain("invalid type"), "invalid type");
     }
 
     #[test]

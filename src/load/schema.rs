@@ -215,8 +215,10 @@ pub struct FigureSpec {
 pub enum Qualifier {
     /// "más de 177 mil": the value is a lower bound.
     MoreThan,
-    /// "casi", "alrededor de": the value is rounded.
+    /// "alrededor de", "cerca de": the value is rounded, either way.
     About,
+    /// "casi 36 millones": the value is an upper bound the real one comes close to.
+    Almost,
 }
 
 /// The source states other values for the same figure.

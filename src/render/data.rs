@@ -45,7 +45,7 @@ pub struct Row<'a> {
     pub metric: Cow<'a, str>,
     pub metric_label: Cow<'a, str>,
     pub value: Value,
-    /// `more_than`, `about`, or empty.
+    /// `more_than`, `about`, `almost`, or empty.
     pub qualifier: &'static str,
     pub unit: Cow<'a, str>,
     pub period_start: String,
@@ -104,6 +104,7 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
         qualifier: match f.qualifier {
             Some(Qualifier::MoreThan) => "more_than",
             Some(Qualifier::About) => "about",
+            Some(Qualifier::Almost) => "almost",
             None => "",
         },
         unit: m.unit.as_str().into(),

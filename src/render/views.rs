@@ -126,6 +126,7 @@ pub fn value_text(value: crate::model::Number, q: Option<Qualifier>) -> String {
     match q {
         Some(Qualifier::MoreThan) => format!("más de {v}"),
         Some(Qualifier::About) => format!("alrededor de {v}"),
+        Some(Qualifier::Almost) => format!("casi {v}"),
         None => v,
     }
 }

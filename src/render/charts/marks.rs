@@ -179,7 +179,7 @@ pub(super) fn about(site: &Site, obs: &[ObsRef], period: String) -> About {
             );
         }
         if f.qualifier.is_some() {
-            add(&mut notes, "«Más de» y «alrededor de» son los redondeos del boletín: la barra se dibuja más clara y con borde.".into());
+            add(&mut notes, "«Más de», «alrededor de» y «casi» son los redondeos del boletín: la barra se dibuja más clara y con borde.".into());
         }
     }
     About {
