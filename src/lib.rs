@@ -75,8 +75,6 @@ pub struct Outcome {
     pub bulletins: usize,
     pub figures: usize,
     pub timings: Timings,
-    /// Social cards `build` took from its cache instead of drawing them.
-    pub reused: usize,
     /// With a build cache: what it gave and what was made and kept, for social cards, chart
     /// drawings and the search index.
     pub cache: Option<[cache::Counts; 3]>,
@@ -290,7 +288,6 @@ fn run(
         bulletins: site.bulletins.len(),
         figures: site.all_observations().count(),
         timings,
-        reused: 0,
         cache: None,
         explained,
     };
@@ -341,7 +338,7 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     write::check_output_dir(root, out).map_err(refuse)?;
     let mut warnings = Vec::new();
     let cache = options.cache.as_deref().and_then(|dir| {
-        let version = write::generator_key()?;
+        let version = cache::program_version()?;
         let opened =
             write::check_cache_dir(root, out, dir).and_then(|()| cache::Cache::open(dir, version));
         match opened {
@@ -377,7 +374,6 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     }
     outcome.timings.write = written.swap;
     outcome.timings.deferred = written.deferred;
-    outcome.reused = written.reused;
     if let Some(leftover) = written.leftover {
         let mut warning = Diagnostic::file_error(out, leftover);
         warning.severity = diagnostics::Severity::Warning;

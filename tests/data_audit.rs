@@ -391,20 +391,7 @@ fn every_number_and_month_in_the_texts_is_recorded_or_noted() {
     );
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
+use cifras::model::date::MONTHS;
 
 /// Numbers that are not quantities: a day of a date ("30 de marzo", "del 27 al 29 de"), a
 /// year, an identifier ("No. 68"), the 19 of "COVID-19", and the articles "un"/"una".

@@ -131,20 +131,12 @@ const WINDOW: usize = 600;
 
 /// The last `n` bytes of `s` or fewer, on a character boundary.
 fn tail(s: &str, n: usize) -> &str {
-    let mut i = s.len().saturating_sub(n);
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    &s[i..]
+    &s[s.ceil_char_boundary(s.len().saturating_sub(n))..]
 }
 
 /// The first `n` bytes of `s` or fewer, on a character boundary.
 fn head(s: &str, n: usize) -> &str {
-    let mut i = n.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    &s[..i]
+    &s[..s.floor_char_boundary(n)]
 }
 
 /// Why a number is not a service figure, if it is not.

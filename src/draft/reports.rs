@@ -556,8 +556,8 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
 /// needle is read, so quoting every figure of one endless sentence stays linear.
 pub fn excerpt(sentence: &str, needle: &str) -> String {
     let at = sentence.find(needle).unwrap_or(0);
-    let lo = floor_char(sentence, at.saturating_sub(600));
-    let hi = floor_char(sentence, (at + needle.len() + 600).min(sentence.len()));
+    let lo = sentence.floor_char_boundary(at.saturating_sub(600));
+    let hi = sentence.floor_char_boundary(at + needle.len() + 600);
     let window = &sentence[lo..hi];
     let one_line: String = window.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars: Vec<char> = one_line.chars().collect();
@@ -578,14 +578,6 @@ pub fn excerpt(sentence: &str, needle: &str) -> String {
         s.push('…');
     }
     s
-}
-
-/// `i`, or the nearest character boundary before it.
-fn floor_char(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The whole draft.

@@ -330,11 +330,10 @@ fn csv_header() -> String {
 mod tests {
     use super::*;
 
-    /// Files put together from encoded lines are exactly what serialising the rows gives.
-    #[test]
-    fn assembled_files_equal_direct_serialisation() {
+    /// A synthetic site of `n` bulletins and its figures encoded for the downloads.
+    fn encoded(n: usize, seed: u64) -> (Site, Encoded) {
         let dir = tempfile::tempdir().unwrap();
-        crate::synth::write(dir.path(), 6, 3, None).unwrap();
+        crate::synth::write(dir.path(), n, seed, None).unwrap();
         let (src, _) = crate::load::load(dir.path()).unwrap();
         let site = crate::model::Site::new(crate::validate::validate(&src).0.unwrap());
         let enc = Encoded::new(
@@ -342,6 +341,13 @@ mod tests {
                 .map(|b| encode_bulletin(&site, b).unwrap())
                 .collect(),
         );
+        (site, enc)
+    }
+
+    /// Files put together from encoded lines are exactly what serialising the rows gives.
+    #[test]
+    fn assembled_files_equal_direct_serialisation() {
+        let (site, enc) = encoded(6, 3);
         let rows: Vec<Row> = site.all_observations().map(|o| row(&site, o)).collect();
         let mut w = csv::Writer::from_writer(Vec::new());
         for r in site.all_observations().map(|o| row(&site, o).for_csv()) {
@@ -370,15 +376,7 @@ mod tests {
     /// A place's CSV is the common CSV with one more column, whose figure each row is.
     #[test]
     fn place_csv_adds_scope_kind_to_each_row() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::synth::write(dir.path(), 3, 2, None).unwrap();
-        let (src, _) = crate::load::load(dir.path()).unwrap();
-        let site = crate::model::Site::new(crate::validate::validate(&src).0.unwrap());
-        let enc = Encoded::new(
-            (0..site.bulletins.len())
-                .map(|b| encode_bulletin(&site, b).unwrap())
-                .collect(),
-        );
+        let (site, enc) = encoded(3, 2);
         let obs: Vec<ObsRef> = site.all_observations().take(2).collect();
         let plain = String::from_utf8(enc.csv(obs.iter().copied())).unwrap();
         let kinds = [ScopeKind::Own, ScopeKind::Shared];

@@ -63,9 +63,7 @@ pub fn cached_index(
     use crate::cache::{pack, unpack, Kind};
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for r in records {
-        (&r.url, r.html()).hash(&mut h);
-    }
+    records.hash(&mut h);
     let key = h.finish();
     let from_cache = cache.get(Kind::Search, key).and_then(|bytes| {
         unpack(&bytes)?

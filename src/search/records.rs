@@ -18,8 +18,9 @@ use crate::render::views::{
 };
 
 /// One search record. `url` starts at the site's root ("/boletines/x/"); the search page
-/// prefixes the site's own path, so results work under any sub-path.
-#[derive(Debug, Clone, PartialEq)]
+/// prefixes the site's own path, so results work under any sub-path. `Hash`: the index is made
+/// from the records alone, so their hash is the build cache's key for it.
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Record {
     pub url: String,
     pub title: String,
@@ -31,7 +32,7 @@ pub struct Record {
 }
 
 /// A figure within a bulletin's record: `anchor` is its row on the bulletin's page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Part {
     pub anchor: String,
     pub title: String,

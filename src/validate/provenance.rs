@@ -91,9 +91,9 @@ fn naming(
 ) -> Naming {
     let f = &found[k];
     // The clause: the sentence between semicolons, at most WINDOW bytes either side.
-    let lo = floor_boundary(text, sentence.0.max(f.start.saturating_sub(WINDOW)));
+    let lo = text.floor_char_boundary(sentence.0.max(f.start.saturating_sub(WINDOW)));
     let lo = text[lo..f.start].rfind(';').map_or(lo, |i| lo + i + 1);
-    let hi = floor_boundary(text, sentence.1.min(f.end + WINDOW).max(f.end));
+    let hi = text.floor_char_boundary(sentence.1.min(f.end + WINDOW).max(f.end));
     let hi = text[f.end..hi].find(';').map_or(hi, |i| f.end + i);
     // The number's own words end where the next number starts ("un", "una" are articles
     // more often than counts, and do not end them).
@@ -131,23 +131,13 @@ fn is_article(written: &str) -> bool {
     matches!(written.to_lowercase().as_str(), "un" | "una" | "uno")
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// A mention's sentence for a message: at most `side` bytes either side of the number, cut
 /// with "…", on one line.
 pub fn quote(text: &str, m: &Mention, side: usize) -> String {
     let (s, e) = m.sentence;
     let (ns, ne) = m.number;
-    let mut lo = s.max(ns.saturating_sub(side));
-    while !text.is_char_boundary(lo) {
-        lo += 1;
-    }
-    let mut hi = floor_boundary(text, e.min(ne + side));
+    let mut lo = text.ceil_char_boundary(s.max(ns.saturating_sub(side)));
+    let mut hi = text.floor_char_boundary(e.min(ne + side));
     // cut between words, not inside one
     if lo > s {
         lo = text[lo..ns].find(' ').map_or(lo, |i| lo + i + 1);

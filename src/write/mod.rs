@@ -76,8 +76,6 @@ pub struct Written {
     pub swap: Duration,
     /// Making and writing the deferred files.
     pub deferred: Duration,
-    /// PNGs linked unchanged from the previous build rather than drawn.
-    pub reused: usize,
     /// The previous site, if it could not be deleted after the swap (the new site is in place).
     pub leftover: Option<String>,
 }
@@ -299,8 +297,7 @@ impl Staging {
         crate::progress::counted(progress, "social cards and downloads", deferred.len());
         let mut written = Written::default();
         let started = Instant::now();
-        // Whether each file came from the cache.
-        let results: Vec<Result<bool, WriteError>> = deferred
+        let results: Vec<Result<(), WriteError>> = deferred
             .par_iter()
             .map(|d| {
                 self.guard(|| {
@@ -310,25 +307,23 @@ impl Staging {
                     let p = self.place(&d.path)?;
                     let key = cache.zip(d.content_key());
                     if let Some(bytes) = key.and_then(|(c, k)| c.get(Kind::Card, k)) {
-                        fs::write(&p, &bytes).map_err(|e| WriteError::Io(p, e))?;
-                        return Ok(true);
+                        return fs::write(&p, &bytes).map_err(|e| WriteError::Io(p, e));
                     }
                     let made = d.draw().map_err(|e| WriteError::Make(e.to_string()))?;
                     fs::write(&p, &made.bytes).map_err(|e| WriteError::Io(p, e))?;
                     if let Some((c, k)) = key {
                         c.put(Kind::Card, k, &made.bytes);
                     }
-                    Ok(false)
+                    Ok(())
                 })
             })
             .collect();
         // The files are made in parallel: report the error that stopped the build, not an
         // `Abandoned` that happens to come before it in the list.
-        let mut made = Vec::with_capacity(results.len());
         let mut abandoned = false;
         for r in results {
             match r {
-                Ok(m) => made.push(m),
+                Ok(()) => {}
                 Err(WriteError::Abandoned) => abandoned = true,
                 Err(e) => return Err(e),
             }
@@ -336,7 +331,6 @@ impl Staging {
         if abandoned {
             return Err(WriteError::Abandoned);
         }
-        written.reused = made.iter().filter(|reused| **reused).count();
         written.deferred = started.elapsed();
 
         let started = Instant::now();
@@ -400,20 +394,6 @@ fn beside(out: &Path) -> (PathBuf, String) {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
     (parent, name)
-}
-
-/// A hash of the running executable: the build cache trusts only entries the same program made
-/// (a new version may draw differently). Read once per process (12 MB; measured 15–18 ms).
-/// `None` if the executable cannot be read: then no cache is used.
-pub fn generator_key() -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    static KEY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    *KEY.get_or_init(|| {
-        let bytes = std::env::current_exe().and_then(fs::read).ok()?;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut h);
-        Some(h.finish())
-    })
 }
 
 #[cfg(test)]
