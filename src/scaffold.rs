@@ -16,11 +16,14 @@ title: "POR COMPLETAR: título del boletín"
 kicker: null
 # The bulletin's own number, e.g. "154/2022"; null when it has none.
 number: null
-# Publication date as YYYY-MM-DD, e.g. 2022-03-30. When the bulletin states no date keep null
-# and explain in date_note what the text does say; never guess a date.
+# Publication date as YYYY-MM-DD, e.g. 2022-03-30; YYYY-MM or YYYY when the bulletin gives only
+# the month or the year. When it states no date keep null and explain in date_note what the text
+# does say; never guess a date.
 date: null
 date_note: "El boletín no indica fecha de publicación."
 source:
+  # What the text is: bulletin (the institution's own), republication, translation or news.
+  kind: bulletin
   # The file the text was taken from (optional).
   seed: null
   publisher: "Instituto Mexicano del Seguro Social (IMSS)"
@@ -39,7 +42,9 @@ notes: []
 #     kind: event                      # cumulative | event | stock | target
 #     period: { start: 2021-09-10, end: 2021-09-12 }
 #                                      # add `year_stated: false` when the year comes from context;
-#                                      # a stock uses `period: { as_of: 2022-03-30 }` or no period
+#                                      # a stock uses `period: { as_of: 2022-03-30 }` or no period;
+#                                      # dates may be YYYY-MM or YYYY when the text gives no day;
+#                                      # `period: unknown` when it gives no dates at all
 #     scope: [nacional]                # where the figures apply (ids from places.yaml)
 #     note: null
 #     figures:                         # metric ids from content/metrics.yaml; digits only
@@ -47,6 +52,11 @@ notes: []
 #       - { metric: rehabilitation.patients, value: 177000, qualifier: more_than }  # "más de"
 #                                      # qualifier: more_than ("más de"), about ("alrededor de",
 #                                      # "cerca de"), almost ("casi"); none for an exact figure
+#       - { metric: offices.participating, value: 4, scope: [colima, jalisco] }
+#                                      # a figure may set its own kind, period or scope
+#       - { metric: transplants, value: 23, derived: true }
+#                                      # a total the text does not state, computed from the
+#                                      # parts it does (given beside it); check verifies the sum
 #       - metric: surgeries
 #         value: 475725
 #         conflict:                    # when the bulletin itself gives another value

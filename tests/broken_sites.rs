@@ -410,7 +410,7 @@ fn cumulative_report_without_period() {
         Severity::Error,
         BULLETIN,
         (12, 11),
-        "a `cumulative` report needs a period",
+        "figures of kind `cumulative` need a period",
     );
     assert_hint(&d, "period: { start: YYYY-MM-DD, end: YYYY-MM-DD }");
 }
@@ -1623,4 +1623,368 @@ fn an_alias_naming_another_metric_is_an_error() {
         "the alias \"CIRUGIAS\" also names `surgeries` (line 4)",
     );
     assert_hint(&d, "one indicator only");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the text says exactly: derived totals, a figure's own kind/period/scope, partial and
+// unknown dates, the kind of source (issue 15). Each case valid (built and looked at) and
+// broken (located messages).
+// ---------------------------------------------------------------------------------------------
+
+/// Build into a temporary folder; returns a reader of its files.
+fn built(f: &Fixture) -> (tempfile::TempDir, impl Fn(&str) -> String) {
+    let out = tempfile::tempdir().unwrap();
+    let outcome = cifras::build(f.root(), out.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "warnings: {}",
+        outcome.diagnostics
+    );
+    let dir = out.path().to_path_buf();
+    (out, move |rel: &str| {
+        fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    })
+}
+
+/// The CSV row of `metric` in a download, as a map of column to cell.
+fn csv_row(csv: &str, metric: &str) -> BTreeMap<String, String> {
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let row = lines
+        .find(|l| l.contains(&format!(",{metric},")))
+        .unwrap_or_else(|| panic!("no {metric} row in:\n{csv}"));
+    // the fixture's cells hold no commas or quotes
+    header
+        .into_iter()
+        .zip(row.split(',').map(String::from))
+        .collect()
+}
+
+/// The fixture where the text gives the kidney and heart transplants but not their total.
+fn unstated_total(total_yaml: &str) -> Fixture {
+    let f = Fixture::bulletin(
+        "      - metric: transplants\n        value: 12\n",
+        total_yaml,
+    );
+    f.write(
+        BULLETIN_MD,
+        &edit(BULLETIN_TEXT, "y 12 trasplantes: ", "y trasplantes: "),
+    );
+    f
+}
+
+#[test]
+fn derived_total_is_checked_and_shown_as_computed() {
+    // Without `derived`, a total the text does not state is a warning...
+    let plain = unstated_total("      - metric: transplants\n        value: 12\n");
+    let said = plain.check().unwrap().diagnostics.to_string();
+    assert!(
+        said.contains("12 (transplants) is stated in") && said.contains("about something else"),
+        "{said}"
+    );
+    // ...with it, the build is clean and every output says it is computed.
+    let f =
+        unstated_total("      - metric: transplants\n        value: 12\n        derived: true\n");
+    let (_out, read) = built(&f);
+    let page = read(&format!("boletines/{SLUG}/index.html"));
+    assert!(page.contains(">suma calculada</span>"), "{page}");
+    assert!(page.contains("Total calculado: la suma de las partes"));
+    let row = csv_row(&read("datos/cifras.csv"), "transplants");
+    assert_eq!(row["derived"], "true");
+    assert_eq!(
+        csv_row(&read("datos/cifras.csv"), "surgeries")["derived"],
+        "false"
+    );
+    let json = read("datos/cifras.json");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let total = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "transplants")
+        .unwrap();
+    assert_eq!(total["derived"], true, "{total}");
+    let methodology = read("metodologia/index.html");
+    assert!(methodology.contains("<strong>1</strong> es un total calculado"));
+}
+
+#[test]
+fn derived_total_that_is_not_the_sum_is_a_located_error() {
+    let f =
+        unstated_total("      - metric: transplants\n        value: 13\n        derived: true\n");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (21, 16),
+        "`transplants` is marked `derived` as 13 but its parts add up to 12 (transplants.kidney 10 + transplants.heart 2)",
+    );
+}
+
+#[test]
+fn derived_needs_parts_and_must_not_be_stated() {
+    // surgeries has no sub-indicators
+    let f = Fixture::bulletin(
+        "        value: 475725\n",
+        "        value: 475725\n        derived: true\n",
+    );
+    let all = f.fails();
+    let d = all.errors().next().unwrap();
+    assert_diag(
+        d,
+        Severity::Error,
+        BULLETIN,
+        (20, 18),
+        "`surgeries` is marked `derived` but none of its parts is given beside it",
+    );
+    assert_hint(d, "has no sub-indicators");
+    // (and the text states 475 mil 725 cirugías: the warning below says so too)
+    assert_eq!(all.0.len(), 2, "{all}");
+    // a total the text does state is not derived
+    let f = Fixture::bulletin(
+        "        value: 12\n",
+        "        value: 12\n        derived: true\n",
+    );
+    let outcome = f.check().unwrap();
+    let w = &outcome.diagnostics.0;
+    assert_eq!(w.len(), 1, "{}", outcome.diagnostics);
+    assert_diag(
+        &w[0],
+        Severity::Warning,
+        BULLETIN,
+        (21, 16),
+        "is marked `derived` but the text states it",
+    );
+}
+
+#[test]
+fn a_figure_may_set_its_own_kind_period_and_scope() {
+    let f = Fixture::bulletin(
+        "      - metric: consultations\n        value: 2106\n",
+        "      - metric: consultations\n        value: 2106\n        kind: stock\n        period: { as_of: 2021-09-12 }\n        scope: [veracruz-sur]\n",
+    );
+    let (_out, read) = built(&f);
+    let page = read(&format!("boletines/{SLUG}/index.html"));
+    assert!(
+        page.contains("<strong>Esta cifra:</strong> Conteo; al 12 de septiembre de 2021; abarca Veracruz Sur."),
+        "{page}"
+    );
+    let row = csv_row(&read("datos/cifras.csv"), "consultations");
+    assert_eq!(
+        (
+            row["kind"].as_str(),
+            row["as_of"].as_str(),
+            row["period_start"].as_str(),
+            row["scope"].as_str(),
+            row["days"].as_str()
+        ),
+        ("stock", "2021-09-12", "", "veracruz-sur", "")
+    );
+    assert_eq!(
+        csv_row(&read("datos/cifras.csv"), "surgeries")["kind"],
+        "event"
+    );
+    // the place's download has it as its own; the national one does not have it at all
+    let place = read("datos/lugares/veracruz-sur.csv");
+    assert!(
+        place
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(",consultations,") && l.ends_with(",own")),
+        "{place}"
+    );
+    assert!(!read("datos/lugares/nacional.csv").contains(",consultations,"));
+}
+
+#[test]
+fn a_figure_period_that_does_not_fit_its_kind_is_a_located_error() {
+    // a stock inside an event report keeps the report's days unless it says its date
+    let f = Fixture::bulletin(
+        "        value: 2106\n",
+        "        value: 2106\n        kind: stock\n",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (28, 15),
+        "this period does not fit figures of kind `stock`",
+    );
+    assert_hint(&d, "use `as_of`");
+    // and not after the bulletin came out
+    let f = Fixture::bulletin(
+        "        value: 2106\n",
+        "        value: 2106\n        kind: stock\n        period: { as_of: 2021-09-20 }\n",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (29, 17),
+        "the period ends on 2021-09-20, after the bulletin's date 2021-09-13",
+    );
+    // an unknown place in a figure's scope
+    let f = Fixture::bulletin(
+        "        value: 2106\n",
+        "        value: 2106\n        scope: [atlantis]\n",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (28, 17),
+        "unknown place `atlantis`",
+    );
+}
+
+#[test]
+fn dates_given_only_to_the_month_or_year_are_shown_so_and_get_no_day() {
+    let f = Fixture::bulletin(
+        "date: 2021-09-13\n",
+        "date: 2021\ndate_note: \"El boletín da solo el año.\"\n",
+    );
+    let yaml = edit(
+        &fs::read_to_string(f.root().join(BULLETIN)).unwrap(),
+        "      start: 2021-09-10\n      end: 2021-09-12\n",
+        "      start: 2021-09\n      end: 2021-09\n",
+    );
+    f.write(BULLETIN, &yaml);
+    let (_out, read) = built(&f);
+    let page = read(&format!("boletines/{SLUG}/index.html"));
+    assert!(
+        page.contains("2021 (el boletín no da día ni mes)"),
+        "{page}"
+    );
+    assert!(page.contains("<span>septiembre de 2021</span>"), "{page}");
+    let row = csv_row(&read("datos/cifras.csv"), "surgeries");
+    assert_eq!(
+        (
+            row["bulletin_date"].as_str(),
+            row["period_start"].as_str(),
+            row["period_end"].as_str(),
+            row["days"].as_str()
+        ),
+        ("2021", "2021-09", "2021-09", "")
+    );
+    // no per-day rate, no feed date made up from the year
+    assert!(
+        !page.contains("Por día: 15"),
+        "a per-day rate from invented days"
+    );
+    let feed = read("feed.xml");
+    assert!(!feed.contains("<published>"), "{feed}");
+    assert!(
+        feed.contains("El boletín indica solo 2021 como fecha de publicación"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn unknown_event_dates_are_allowed_said_and_listed_apart() {
+    let f = Fixture::bulletin(
+        "date: 2021-09-13\n",
+        "date: null\ndate_note: \"El boletín no indica fecha.\"\n",
+    );
+    let yaml = edit(
+        &fs::read_to_string(f.root().join(BULLETIN)).unwrap(),
+        "    period:\n      start: 2021-09-10\n      end: 2021-09-12\n",
+        "    period: unknown\n",
+    );
+    f.write(BULLETIN, &yaml);
+    let (_out, read) = built(&f);
+    let page = read(&format!("boletines/{SLUG}/index.html"));
+    assert!(page.contains("fechas no indicadas"), "{page}");
+    let list = read("boletines/index.html");
+    let apart = list.find("Sin ninguna fecha").expect("an undated section");
+    assert!(
+        list[apart..].contains(&format!("boletines/{SLUG}/")),
+        "{list}"
+    );
+    assert_eq!(
+        csv_row(&read("datos/cifras.csv"), "surgeries")["kind"],
+        "event"
+    );
+    // an event with no period at all is still an error: `unknown` must be said
+    let f = Fixture::bulletin(
+        "    period:\n      start: 2021-09-10\n      end: 2021-09-12\n",
+        "",
+    );
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (12, 11),
+        "figures of kind `event` need a period",
+    );
+    assert_hint(&d, "`period: unknown`");
+}
+
+#[test]
+fn bad_partial_dates_and_periods_are_located_errors() {
+    let f = Fixture::bulletin("      start: 2021-09-10", "      start: 2021-13");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (14, 14),
+        "`2021-13` has month 13",
+    );
+    let f = Fixture::bulletin("date: 2021-09-13", "date: 21");
+    let d = f.single_error();
+    assert_diag(&d, Severity::Error, BULLETIN, (3, 7), "`21` is not a date");
+    assert_hint(&d, "YYYY-MM or YYYY only when the source gives no day");
+    let f = Fixture::bulletin(
+        "    period:\n      start: 2021-09-10\n      end: 2021-09-12\n",
+        "    period: unknwn\n",
+    );
+    let d = f.single_error();
+    assert_eq!(
+        (d.path.as_path(), d.pos.line),
+        (Path::new(BULLETIN), 13),
+        "{d}"
+    );
+    assert!(d.message.contains("`unknown`, not \"unknwn\""), "{d}");
+}
+
+#[test]
+fn the_kind_of_source_is_labelled() {
+    let f = Fixture::bulletin("  seed: null\n", "  kind: news\n  seed: null\n");
+    let (_out, read) = built(&f);
+    let page = read(&format!("boletines/{SLUG}/index.html"));
+    assert!(
+        page.contains("<span class=\"flag\">Nota periodística</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("nota periodística sobre el boletín 1/2021"),
+        "{page}"
+    );
+    assert!(read("boletines/index.html")
+        .contains("<span class=\"flag\">Nota periodística</span> · Boletín 1/2021"));
+    assert_eq!(
+        csv_row(&read("datos/cifras.csv"), "surgeries")["source_kind"],
+        "news"
+    );
+    // the default is the institution's own bulletin
+    let (_out, read) = built(&Fixture::new());
+    assert!(read(&format!("boletines/{SLUG}/index.html")).contains("Boletín de la institución"));
+    assert_eq!(
+        csv_row(&read("datos/cifras.csv"), "surgeries")["source_kind"],
+        "bulletin"
+    );
+    let f = Fixture::bulletin("  seed: null\n", "  kind: blog\n  seed: null\n");
+    let d = f.single_error();
+    assert_diag(
+        &d,
+        Severity::Error,
+        BULLETIN,
+        (5, 9),
+        "`blog` is not one of the values accepted here: bulletin, republication, translation, news",
+    );
 }

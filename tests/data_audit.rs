@@ -57,7 +57,14 @@ fn content(root: &Path) -> cifras::model::Content {
 /// JSON, never `true`; figures with a period keep `true` or `false`.
 #[test]
 fn year_stated_only_where_a_period_has_a_year() {
-    let (_tmp, out) = build(bundled());
+    // The bundled content with one count whose date the bulletin does not give at all.
+    let (_project, root) = common::project();
+    let rel = root.join("content/bulletins/imss-rehabilitacion-post-covid.yaml");
+    let yaml = fs::read_to_string(&rel).unwrap();
+    let needle = "    period: { as_of: 2021 }\n    scope: [nuevo-leon]";
+    assert_eq!(yaml.matches(needle).count(), 1);
+    fs::write(&rel, yaml.replace(needle, "    scope: [nuevo-leon]")).unwrap();
+    let (_tmp, out) = build(&root);
     let rows = csv_rows(&out.join("datos/cifras.csv"));
     let json: Vec<serde_json::Value> =
         serde_json::from_str(&read(&out, "datos/cifras.json")).unwrap();
@@ -85,7 +92,7 @@ fn year_stated_only_where_a_period_has_a_year() {
         );
         *seen.entry(cell.to_string()).or_insert(0) += 1;
     }
-    // The bundled bulletins have all three cases (bulletin 000's patients have no period).
+    // All three cases: stated, inferred (bulletins 001 and 003), no period (the edit above).
     assert_eq!(seen.len(), 3, "{seen:?}");
 }
 
@@ -105,7 +112,7 @@ fn feed_and_sitemap_dates_are_stated_or_explained() {
             .unwrap_or_else(|| panic!("no feed entry for {url}"));
         let updated = between(entry, "<updated>", "</updated>");
         let summary = between(entry, "<summary>", "</summary>");
-        match b.date {
+        match b.date.and_then(cifras::model::PartialDate::day) {
             Some(d) => assert_eq!(updated, format!("{d}T00:00:00Z")),
             None => {
                 // The summary says which date this is, in words.
@@ -114,10 +121,11 @@ fn feed_and_sitemap_dates_are_stated_or_explained() {
                     summary.contains(&day.long_es()),
                     "{url}: <updated>{updated}</updated> not named in «{summary}»"
                 );
-                assert!(
-                    summary.contains("no indica fecha de publicación"),
-                    "{summary}"
-                );
+                let said = match b.date {
+                    Some(partial) => format!("indica solo {} como fecha", partial.long_es()),
+                    None => "no indica fecha de publicación".to_string(),
+                };
+                assert!(summary.contains(&said), "{summary}");
                 if b.sort_date().is_none() {
                     assert!(summary.contains("de otro boletín"), "{summary}");
                 }
@@ -141,13 +149,21 @@ fn feed_and_sitemap_dates_are_stated_or_explained() {
             ),
         }
     }
-    // Bulletin 000 (rehabilitation) states no date at all: it is the case the audit found.
-    let undated = site
+    // Bulletin 000 (rehabilitation) states no day at all, only its year: the case the audit
+    // found. Its entry is dated by another bulletin's day and says so.
+    let undated: Vec<_> = site
         .bulletins
         .iter()
-        .filter(|b| stated_date(b).is_none() && b.sort_date().is_none())
-        .count();
-    assert!(undated >= 1);
+        .filter(|b| stated_date(b).is_none() && b.last_reported_day().is_none())
+        .collect();
+    assert!(!undated.is_empty());
+    for b in undated {
+        let entry = feed
+            .split("<entry>")
+            .find(|e| e.contains(&format!("boletines/{}/</id>", b.slug)))
+            .unwrap();
+        assert!(entry.contains("que es de otro boletín"), "{entry}");
+    }
     // Every <lastmod> in the sitemap is a date some bulletin states.
     let stated: Vec<String> = site
         .bulletins
@@ -164,15 +180,35 @@ fn feed_and_sitemap_dates_are_stated_or_explained() {
     }
 }
 
-/// The newest date a bulletin states with its year, computed here from the data and not by
-/// the code under test: its publication date, else the last day of a non-target period whose
-/// year it states.
+/// The newest day a bulletin states with its year, computed here from the data and not by
+/// the code under test: its publication date given to the day, else the last day of a
+/// non-target period (of a report or a figure) given to the day with its year.
 fn stated_date(b: &cifras::model::Bulletin) -> Option<cifras::model::Date> {
-    b.date.or_else(|| {
+    use cifras::model::{PartialDate, Period, ReportKind};
+    let day = |p: &Period| match *p {
+        Period::Range {
+            end: PartialDate::Day(d),
+            year_stated: true,
+            ..
+        }
+        | Period::AsOf {
+            date: PartialDate::Day(d),
+            year_stated: true,
+        } => Some(d),
+        _ => None,
+    };
+    b.date.and_then(PartialDate::day).or_else(|| {
         b.reports
             .iter()
-            .filter(|r| r.kind != cifras::model::ReportKind::Target && r.period.year_stated())
-            .filter_map(|r| r.period.last_day())
+            .filter(|r| r.kind != ReportKind::Target)
+            .filter_map(|r| day(&r.period))
+            .chain(
+                b.reports
+                    .iter()
+                    .flat_map(|r| &r.figures)
+                    .filter(|f| f.kind != ReportKind::Target)
+                    .filter_map(|f| day(&f.period)),
+            )
             .max()
     })
 }
@@ -443,4 +479,63 @@ fn quotes(notes: &str, written: &str) -> bool {
         let after = notes[i + written.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// A jornada the text dates only to its month, and one it does not date at all, beside the
+/// bundled ones: the jornadas chart of surgeries draws both, labelled so; the per-day chart
+/// cannot and names them in a note instead of dropping them; neither is listed as the oldest.
+#[test]
+fn jornadas_without_days_are_charted_by_value_and_named_where_a_rate_is_impossible() {
+    let (_tmp, root) = common::project();
+    let dir = root.join("content/bulletins");
+    for (slug, period, number) in [
+        ("jornada-de-mayo", "{ start: 2022-05, end: 2022-05 }", "120"),
+        ("jornada-sin-fechas", "unknown", "130"),
+    ] {
+        fs::write(
+            dir.join(format!("{slug}.yaml")),
+            format!(
+                "title: \"Jornada de prueba {number}\"\nnumber: null\ndate: null\ndate_note: \"Sin fecha.\"\nsource:\n  seed: null\n  publisher: \"IMSS\"\n  url: null\nplaces: [nacional]\nreports:\n  - id: jornada\n    title: \"Jornada\"\n    kind: event\n    period: {period}\n    scope: [nacional]\n    figures:\n      - {{ metric: surgeries, value: {number} }}\n"
+            ),
+        )
+        .unwrap();
+        fs::write(
+            dir.join(format!("{slug}.md")),
+            format!("# Jornada\n\nEn la jornada se realizaron {number} cirugías.\n"),
+        )
+        .unwrap();
+    }
+    let (_out_tmp, out) = build(&root);
+    let page = read(&out, "indicadores/cirugias/index.html");
+    let chart = |id: &str| {
+        let start = page
+            .find(&format!("id=\"grafica-{id}\""))
+            .unwrap_or_else(|| panic!("no chart {id}"));
+        let end = page[start..].find("</figure>").unwrap() + start;
+        page[start..end].to_string()
+    };
+    let jornadas = chart("indicador-cirugias-jornadas");
+    assert!(jornadas.contains("may 2022 · Nacional"), "{jornadas}");
+    assert!(jornadas.contains("sin fechas · Nacional"), "{jornadas}");
+    let per_day = chart("indicador-cirugias-jornadas-por-dia");
+    assert!(
+        per_day.contains("Sin cifra por día, porque el boletín no da sus días: may 2022 · Nacional; sin fechas · Nacional."),
+        "{per_day}"
+    );
+    // The latest figure is the newest dated one, not the one of unknown date; the table of
+    // all figures lists that one last.
+    let latest = between(&page, "<div class=\"latest-figure\">", "</div>");
+    assert!(latest.contains("mayo de 2022"), "{latest}");
+    let table = &page[page.find("Todas las cifras").unwrap()..];
+    assert!(
+        table.rfind("fechas no indicadas").unwrap() > table.rfind("de 2021").unwrap(),
+        "the undated figure is listed last"
+    );
+    // The undated bulletin is apart in the list, not the oldest; the May one the newest.
+    let list = read(&out, "boletines/index.html");
+    let pos = |slug: &str| list.find(&format!("boletines/{slug}/")).unwrap();
+    let apart = list.find("Sin ninguna fecha").unwrap();
+    assert!(pos("jornada-de-mayo") < pos("imss-154-2022-recuperacion-servicios"));
+    assert!(pos("jornada-sin-fechas") > apart);
+    assert!(pos("imss-jornadas-monotematicas-julio") < apart);
 }

@@ -351,7 +351,7 @@ fn a_stock_has_no_start_and_end() {
         &[(B004, "kind: stock\n    period: { as_of: 2022-03-30 }\n    scope: [nacional]\n    note: \"«Actualmente»", "kind: stock\n    period: { start: 2022-03-01, end: 2022-03-30 }\n    scope: [nacional]\n    note: \"«Actualmente»")],
         B004,
         "period: { start: 2022-03-01",
-        "this period does not fit a `stock` report",
+        "this period does not fit figures of kind `stock`",
         "use `as_of`",
     );
 }

@@ -306,6 +306,7 @@ pub fn write(
         }
     }
     out.push_str("source:\n");
+    out.push_str("  kind: bulletin  # or republication, translation, news\n");
     let _ = writeln!(out, "  seed: {}", q(source_name));
     // Never a guess: a text that does not name the IMSS gets a placeholder to fill in.
     let publisher = if front.names_imss {

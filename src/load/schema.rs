@@ -128,9 +128,10 @@ pub struct BulletinFile {
     pub kicker: Option<S<String>>,
     /// The bulletin's own number, e.g. `154/2022`; `null` when it has none.
     pub number: Option<S<String>>,
-    /// Publication date `YYYY-MM-DD`; `null` when the bulletin states none (then `date_note`).
-    /// Spanned outside the option so that even `null` has a location to point at.
-    pub date: S<Option<String>>,
+    /// Publication date `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when the bulletin gives only the
+    /// month or the year; `null` when it states none (then `date_note`). Spanned outside the
+    /// option so that even `null` has a location to point at.
+    pub date: S<Option<DateText>>,
     #[serde(default)]
     pub date_note: Option<S<String>>,
     pub source: SourceSpec,
@@ -146,10 +147,29 @@ pub struct BulletinFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
+    /// What the text is (default `bulletin`).
+    #[serde(default)]
+    pub kind: Option<S<SourceKind>>,
     /// The file the text was taken from (e.g. the PDF extraction's name).
     pub seed: Option<S<String>>,
     pub publisher: S<String>,
     pub url: Option<S<String>>,
+}
+
+/// What a bulletin's text is, labelled on the site: a reader weighs an institution's own
+/// bulletin differently from a news item about it.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// The institution's own press bulletin.
+    #[default]
+    Bulletin,
+    /// The bulletin as published again by someone else (a government portal, a newspaper).
+    Republication,
+    /// The bulletin in another language.
+    Translation,
+    /// A news item reporting the bulletin's figures in its own words.
+    News,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,14 +179,14 @@ pub struct ReportSpec {
     pub title: S<String>,
     pub kind: S<ReportKind>,
     #[serde(default)]
-    pub period: Option<S<PeriodSpec>>,
+    pub period: Option<S<PeriodField>>,
     pub scope: S<Vec<S<String>>>,
     #[serde(default)]
     pub note: Option<S<String>>,
     pub figures: Vec<FigureSpec>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     /// A running total over a period (e.g. 1 April – 12 September).
@@ -179,15 +199,52 @@ pub enum ReportKind {
     Target,
 }
 
+/// A period as written: its dates, or `unknown` when the source gives none (an event whose
+/// days the text does not say is still an event, not a count).
+#[derive(Debug, Clone)]
+pub enum PeriodField {
+    Unknown,
+    Dates(Box<PeriodSpec>),
+}
+
+impl<'de> Deserialize<'de> for PeriodField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PeriodField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`{ start: …, end: … }`, `{ as_of: … }` or `unknown`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PeriodField, E> {
+                if v == "unknown" {
+                    Ok(PeriodField::Unknown)
+                } else {
+                    Err(E::custom(format!(
+                        "a period is `{{ start: YYYY-MM-DD, end: YYYY-MM-DD }}`, `{{ as_of: YYYY-MM-DD }}` or `unknown`, not \"{v}\""
+                    )))
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PeriodField, A::Error> {
+                PeriodSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|spec| PeriodField::Dates(Box::new(spec)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodSpec {
     #[serde(default)]
-    pub start: Option<S<String>>,
+    pub start: Option<S<DateText>>,
     #[serde(default)]
-    pub end: Option<S<String>>,
+    pub end: Option<S<DateText>>,
     #[serde(default)]
-    pub as_of: Option<S<String>>,
+    pub as_of: Option<S<DateText>>,
     /// `false` when the bulletin gives day and month but the year comes from context.
     #[serde(default = "yes")]
     pub year_stated: bool,
@@ -197,6 +254,33 @@ fn yes() -> bool {
     true
 }
 
+/// A date as written: `2021-09-12`, `2021-09` or `2021` (which YAML reads as a number).
+/// `validate` parses it, so a bad date is reported with the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date such as 2021-09-12, 2021-09 or 2021")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FigureSpec {
@@ -204,6 +288,17 @@ pub struct FigureSpec {
     pub value: S<Number>,
     #[serde(default)]
     pub qualifier: Option<S<Qualifier>>,
+    /// The figure's own kind, period and scope where they differ from its report's ("las 35
+    /// Oficinas" counted in a balance; "cuatro Oficinas" among six places).
+    #[serde(default)]
+    pub kind: Option<S<ReportKind>>,
+    #[serde(default)]
+    pub period: Option<S<PeriodField>>,
+    #[serde(default)]
+    pub scope: Option<S<Vec<S<String>>>>,
+    /// A total the text does not state, computed from the parts it does.
+    #[serde(default)]
+    pub derived: Option<S<bool>>,
     #[serde(default)]
     pub note: Option<S<String>>,
     #[serde(default)]
@@ -344,5 +439,36 @@ mod tests {
         assert_eq!(t.b.as_f64(), 71.2);
         assert!(serde_saphyr::from_str::<T>("a: -5\nb: 1\n").is_err());
         assert!(serde_saphyr::from_str::<T>("a: \"6,552,794\"\nb: 1\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct T {
+        period: S<PeriodField>,
+        #[serde(default)]
+        date: Option<S<DateText>>,
+    }
+
+    #[test]
+    fn a_period_is_dates_or_unknown_and_dates_may_be_years() {
+        let t: T = serde_saphyr::from_str("period: unknown\ndate: 2021\n").unwrap();
+        assert!(matches!(t.period.value, PeriodField::Unknown));
+        assert_eq!(t.date.unwrap().value, DateText("2021".into()));
+        let t: T = serde_saphyr::from_str("period: { start: 2022-05, end: 2022-05-12 }\n").unwrap();
+        let PeriodField::Dates(spec) = t.period.value else {
+            panic!("dates expected")
+        };
+        assert_eq!(spec.start.unwrap().value.0, "2022-05");
+        assert_eq!(spec.end.as_ref().unwrap().value.0, "2022-05-12");
+        // the spans inside the map are kept: the end's value is at column 32
+        assert_eq!(spec.end.unwrap().referenced.column(), 32);
+        let err = serde_saphyr::from_str::<T>("period: soon\n").unwrap_err();
+        assert!(err.to_string().contains("not \"soon\""), "{err}");
+        let err = serde_saphyr::from_str::<T>("period: { start: 2021, ends: 2021 }\n").unwrap_err();
+        assert!(err.to_string().contains("ends"), "{err}");
     }
 }

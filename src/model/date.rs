@@ -118,6 +118,166 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// A date the source gives to the day, only to the month ("en mayo de 2022") or only to the
+/// year ("durante 2021"). Written `YYYY-MM-DD`, `YYYY-MM` or `YYYY` in the YAML. It covers the
+/// days from `first` to `last`; sorting uses both so it is never placed before days it could
+/// be after, and nothing that needs a day (a per-day rate, a feed date) gets one invented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartialDate {
+    Day(Date),
+    Month { year: i32, month: u8 },
+    Year(i32),
+}
+
+impl PartialDate {
+    /// Parse `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub fn parse(s: &str) -> Result<PartialDate, String> {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        match s.len() {
+            4 if digits(s) => Ok(PartialDate::Year(s.parse().map_err(|_| bad(s))?)),
+            7 if digits(&s[..4]) && &s[4..5] == "-" && digits(&s[5..]) => {
+                let year: i32 = s[..4].parse().map_err(|_| bad(s))?;
+                let month: u8 = s[5..].parse().map_err(|_| bad(s))?;
+                if !(1..=12).contains(&month) {
+                    return Err(format!("`{s}` has month {month}; months go from 01 to 12"));
+                }
+                Ok(PartialDate::Month { year, month })
+            }
+            10 => Date::parse(s).map(PartialDate::Day),
+            _ => Err(bad(s)),
+        }
+    }
+
+    /// The first day it may be.
+    pub fn first(self) -> Date {
+        match self {
+            PartialDate::Day(d) => d,
+            PartialDate::Month { year, month } => Date {
+                year,
+                month,
+                day: 1,
+            },
+            PartialDate::Year(year) => Date {
+                year,
+                month: 1,
+                day: 1,
+            },
+        }
+    }
+
+    /// The last day it may be.
+    pub fn last(self) -> Date {
+        match self {
+            PartialDate::Day(d) => d,
+            PartialDate::Month { year, month } => Date {
+                year,
+                month,
+                day: days_in_month(year, month),
+            },
+            PartialDate::Year(year) => Date {
+                year,
+                month: 12,
+                day: 31,
+            },
+        }
+    }
+
+    /// The day, when the source gives it.
+    pub fn day(self) -> Option<Date> {
+        match self {
+            PartialDate::Day(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        self.first().year
+    }
+
+    /// "12 de septiembre de 2021", "septiembre de 2021", "2021".
+    pub fn long_es(self) -> String {
+        match self {
+            PartialDate::Day(d) => d.long_es(),
+            PartialDate::Month { year, month } => {
+                format!("{} de {year}", MONTHS[month as usize - 1])
+            }
+            PartialDate::Year(year) => year.to_string(),
+        }
+    }
+
+    /// "12 sep 2021", "sep 2021", "2021".
+    pub fn short_es(self) -> String {
+        match self {
+            PartialDate::Day(d) => d.short_es(),
+            PartialDate::Month { year, month } => {
+                format!("{} {year}", MONTHS_SHORT[month as usize - 1])
+            }
+            PartialDate::Year(year) => year.to_string(),
+        }
+    }
+}
+
+fn bad(s: &str) -> String {
+    format!("`{s}` is not a date in the form YYYY-MM-DD (or YYYY-MM, or YYYY, when the source gives only the month or the year)")
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartialDate::Day(d) => d.fmt(f),
+            PartialDate::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            PartialDate::Year(year) => write!(f, "{year:04}"),
+        }
+    }
+}
+
+/// "del 10 al 12 de septiembre de 2021", "de abril a junio de 2022", "del 3 de mayo de 2022 a
+/// 2023": a range whose ends may be partial.
+pub fn partial_range_es(start: PartialDate, end: PartialDate) -> String {
+    match (start, end) {
+        (PartialDate::Day(s), PartialDate::Day(e)) => range_es(s, e),
+        _ if start == end => start.long_es(),
+        (
+            PartialDate::Month {
+                year: ys,
+                month: ms,
+            },
+            PartialDate::Month {
+                year: ye,
+                month: me,
+            },
+        ) if ys == ye => format!(
+            "de {} a {} de {ye}",
+            MONTHS[ms as usize - 1],
+            MONTHS[me as usize - 1]
+        ),
+        _ => format!("de {} a {}", start.long_es(), end.long_es()),
+    }
+}
+
+/// "10–12 sep 2021", "abr–jun 2022": compact, for chart labels.
+pub fn partial_range_short_es(start: PartialDate, end: PartialDate) -> String {
+    match (start, end) {
+        (PartialDate::Day(s), PartialDate::Day(e)) => range_short_es(s, e),
+        _ if start == end => start.short_es(),
+        (
+            PartialDate::Month {
+                year: ys,
+                month: ms,
+            },
+            PartialDate::Month {
+                year: ye,
+                month: me,
+            },
+        ) if ys == ye => format!(
+            "{}–{} {ye}",
+            MONTHS_SHORT[ms as usize - 1],
+            MONTHS_SHORT[me as usize - 1]
+        ),
+        _ => format!("{}–{}", start.short_es(), end.short_es()),
+    }
+}
+
 /// Inclusive day count: 10–12 September is 3 days.
 pub fn days_between(start: Date, end: Date) -> i64 {
     end.ordinal() - start.ordinal() + 1
@@ -194,6 +354,45 @@ mod tests {
         ] {
             assert_eq!(Date::from_ordinal(d(s).ordinal()), d(s));
         }
+    }
+
+    #[test]
+    fn partial_dates_parse_cover_their_days_and_read_in_spanish() {
+        let p = |s: &str| PartialDate::parse(s).unwrap();
+        assert_eq!(p("2021"), PartialDate::Year(2021));
+        assert_eq!(
+            (p("2021").first(), p("2021").last()),
+            (d("2021-01-01"), d("2021-12-31"))
+        );
+        assert_eq!(
+            (p("2024-02").first(), p("2024-02").last()),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        assert_eq!(p("2021-09-12"), PartialDate::Day(d("2021-09-12")));
+        assert_eq!(p("2022-05").long_es(), "mayo de 2022");
+        assert_eq!(p("2022-05").short_es(), "may 2022");
+        assert_eq!(p("2021").long_es(), "2021");
+        assert_eq!(p("2022-05").to_string(), "2022-05");
+        assert_eq!(p("2022-05").day(), None);
+        assert!(PartialDate::parse("2022-13")
+            .unwrap_err()
+            .contains("month 13"));
+        assert!(PartialDate::parse("22").unwrap_err().contains("YYYY-MM"));
+        assert!(PartialDate::parse("2021-02-30").is_err());
+        assert!(PartialDate::parse("unknown").is_err());
+        assert_eq!(
+            partial_range_es(p("2022-04"), p("2022-06")),
+            "de abril a junio de 2022"
+        );
+        assert_eq!(
+            partial_range_short_es(p("2022-04"), p("2022-06")),
+            "abr–jun 2022"
+        );
+        assert_eq!(partial_range_es(p("2022-05"), p("2022-05")), "mayo de 2022");
+        assert_eq!(
+            partial_range_es(p("2021-09-10"), p("2021-09-12")),
+            "del 10 al 12 de septiembre de 2021"
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@ pub mod date;
 pub mod format;
 pub mod words;
 
-pub use crate::load::schema::{Colour, Group, Number, PlaceKind, Qualifier, ReportKind};
-pub use date::Date;
+pub use crate::load::schema::{
+    Colour, Group, Number, PlaceKind, Qualifier, ReportKind, SourceKind,
+};
+pub use date::{Date, PartialDate};
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -73,8 +75,12 @@ pub struct Bulletin {
     pub title: String,
     pub kicker: Option<String>,
     pub number: Option<String>,
-    pub date: Option<Date>,
+    /// Publication date, to the day, the month or the year, as the bulletin states it.
+    pub date: Option<PartialDate>,
     pub date_note: Option<String>,
+    /// What the text is: the institution's bulletin, or a republication, translation or news
+    /// item based on it.
+    pub source_kind: SourceKind,
     pub seed: Option<String>,
     pub publisher: String,
     pub url: Option<String>,
@@ -102,62 +108,111 @@ pub struct Report {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
-    /// An interval of days, both ends included. `year_stated` is false when the bulletin gives
-    /// only day and month and the year comes from context.
+    /// An interval, both ends included. Its ends may be known only to the month or the year
+    /// ("de abril a junio de 2022"); then it has no day count. `year_stated` is false when the
+    /// bulletin gives only day and month and the year comes from context.
     Range {
-        start: Date,
-        end: Date,
+        start: PartialDate,
+        end: PartialDate,
         year_stated: bool,
     },
-    /// A count at one date.
-    AsOf(Date),
-    /// The bulletin gives no date at all.
+    /// A count at one date (or month, or year); `year_stated` as for `Range`.
+    AsOf {
+        date: PartialDate,
+        year_stated: bool,
+    },
+    /// The bulletin gives no date at all (`period: unknown`, or none for a count).
     Unstated,
 }
 
 impl Period {
+    /// The days an interval covers, when both its ends are known to the day (a count at a
+    /// date covers none).
     pub fn days(&self) -> Option<i64> {
-        match *self {
-            Period::Range { start, end, .. } => Some(date::days_between(start, end)),
+        match self {
+            Period::Range { .. } => self.exact().map(|(s, e)| date::days_between(s, e)),
             _ => None,
         }
     }
 
-    /// The last day the period covers, for ordering.
-    pub fn last_day(&self) -> Option<Date> {
+    /// Its first and last day, when the bulletin gives both to the day.
+    pub fn exact(&self) -> Option<(Date, Date)> {
         match *self {
-            Period::Range { end, .. } => Some(end),
-            Period::AsOf(d) => Some(d),
+            Period::Range { start, end, .. } => Some((start.day()?, end.day()?)),
+            Period::AsOf { date, .. } => date.day().map(|d| (d, d)),
             Period::Unstated => None,
         }
     }
 
-    pub fn year_stated(&self) -> bool {
-        !matches!(
-            self,
-            Period::Range {
-                year_stated: false,
-                ..
-            }
-        )
+    /// The last day the period may cover, for ordering.
+    pub fn last_day(&self) -> Option<Date> {
+        match *self {
+            Period::Range { end, .. } => Some(end.last()),
+            Period::AsOf { date, .. } => Some(date.last()),
+            Period::Unstated => None,
+        }
     }
 
-    /// "del 10 al 12 de septiembre de 2021", "al 30 de marzo de 2022", "sin periodo indicado".
+    /// For sorting oldest first: by the last day it may cover, then the first; a period the
+    /// bulletin does not give comes after every dated one (it is not "the oldest").
+    pub fn chronology(&self) -> (bool, Option<Date>, Option<Date>) {
+        let first = match *self {
+            Period::Range { start, .. } => Some(start.first()),
+            Period::AsOf { date, .. } => Some(date.first()),
+            Period::Unstated => None,
+        };
+        (self.last_day().is_none(), self.last_day(), first)
+    }
+
+    /// Whether its dates are known only to the month or year (the label says so).
+    pub fn partial(&self) -> bool {
+        match *self {
+            Period::Range { start, end, .. } => start.day().is_none() || end.day().is_none(),
+            Period::AsOf { date, .. } => date.day().is_none(),
+            Period::Unstated => false,
+        }
+    }
+
+    pub fn year_stated(&self) -> bool {
+        match *self {
+            Period::Range { year_stated, .. } | Period::AsOf { year_stated, .. } => year_stated,
+            Period::Unstated => true,
+        }
+    }
+
+    /// "del 10 al 12 de septiembre de 2021", "al 30 de marzo de 2022", "mayo de 2022",
+    /// "fechas no indicadas".
     pub fn long_es(&self) -> String {
         match *self {
-            Period::Range { start, end, .. } => date::range_es(start, end),
-            Period::AsOf(d) => format!("al {}", d.long_es()),
-            Period::Unstated => "sin periodo indicado".to_string(),
+            Period::Range { start, end, .. } => date::partial_range_es(start, end),
+            Period::AsOf {
+                date: d @ PartialDate::Day(_),
+                ..
+            } => format!("al {}", d.long_es()),
+            Period::AsOf { date, .. } => format!("en {}", date.long_es()),
+            Period::Unstated => "fechas no indicadas".to_string(),
         }
     }
 
     pub fn short_es(&self) -> String {
         match *self {
-            Period::Range { start, end, .. } => date::range_short_es(start, end),
-            Period::AsOf(d) => format!("al {}", d.short_es()),
-            Period::Unstated => "sin periodo".to_string(),
+            Period::Range { start, end, .. } => date::partial_range_short_es(start, end),
+            Period::AsOf {
+                date: d @ PartialDate::Day(_),
+                ..
+            } => format!("al {}", d.short_es()),
+            Period::AsOf { date, .. } => date.short_es(),
+            Period::Unstated => "sin fechas".to_string(),
         }
     }
+}
+
+/// Which of a figure's kind, period and scope it sets itself instead of taking its report's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Own {
+    pub kind: bool,
+    pub period: bool,
+    pub scope: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +220,14 @@ pub struct Figure {
     pub metric: usize,
     pub value: Number,
     pub qualifier: Option<Qualifier>,
+    /// Its kind, period and scope: its report's, unless it sets its own (`own` says which).
+    pub kind: ReportKind,
+    pub period: Period,
+    pub scope: Vec<usize>,
+    pub own: Own,
+    /// A total the bulletin does not state, computed from the parts it does state (`validate`
+    /// checks the sum). Shown as computed everywhere; provenance does not look for it.
+    pub derived: bool,
     pub note: Option<String>,
     pub conflict: Option<Conflict>,
     /// Where the bulletin text states it; `None` when it does not (a warning at build time).
@@ -264,7 +327,8 @@ impl Site {
                     });
                 }
                 let mut concerned: Vec<usize> = Vec::new();
-                for &p in &r.scope {
+                let scopes = r.figures.iter().flat_map(|f| &f.scope);
+                for &p in r.scope.iter().chain(scopes) {
                     concerned.push(p);
                     concerned.extend(places[p].state);
                 }
@@ -277,8 +341,8 @@ impl Site {
         }
         for list in &mut by_metric {
             list.sort_by_key(|o| {
-                let r = &bulletins[o.bulletin].reports[o.report];
-                (r.period.last_day(), o.bulletin, o.report)
+                let f = &bulletins[o.bulletin].reports[o.report].figures[o.figure];
+                (f.period.chronology(), o.bulletin, o.report)
             });
         }
         for list in &mut bulletins_by_place {
@@ -333,25 +397,40 @@ impl Site {
 impl Bulletin {
     /// Publication date, else the latest day a report covers (the bulletin came out after it).
     pub fn sort_date(&self) -> Option<Date> {
-        self.date.or_else(|| {
-            self.reports
-                .iter()
-                .filter(|r| r.kind != ReportKind::Target)
-                .filter_map(|r| r.period.last_day())
+        self.date
+            .map(PartialDate::last)
+            .or_else(|| self.result_periods().filter_map(|p| p.last_day()).max())
+    }
+
+    /// The newest day the bulletin states in full: its publication date when given to the
+    /// day, else the last day of a period it reports to the day with its year (not a
+    /// target's). `None` when it states none: nothing may then be dated as its own.
+    pub fn stated_date(&self) -> Option<Date> {
+        self.date.and_then(PartialDate::day).or_else(|| {
+            self.result_periods()
+                .filter(|p| p.year_stated())
+                .filter_map(|p| p.exact().map(|(_, end)| end))
                 .max()
         })
     }
 
-    /// The newest date the bulletin states in full: its publication date, else the last day
-    /// of a period it reports whose year it states (not a target's). `None` when it states
-    /// none, as a bulletin with only unstated periods: nothing may then be dated as its own.
-    pub fn stated_date(&self) -> Option<Date> {
-        self.date.or_else(|| {
-            self.reports
-                .iter()
-                .filter(|r| r.kind != ReportKind::Target && r.period.year_stated())
-                .filter_map(|r| r.period.last_day())
-                .max()
+    /// The last day a period of its results covers, when given to the day.
+    pub fn last_reported_day(&self) -> Option<Date> {
+        self.result_periods()
+            .filter_map(|p| p.exact().map(|(_, end)| end))
+            .max()
+    }
+
+    /// The periods of its reports and figures that report results (not targets).
+    fn result_periods(&self) -> impl Iterator<Item = &Period> {
+        self.reports.iter().flat_map(|r| {
+            let own = (r.kind != ReportKind::Target).then_some(&r.period);
+            own.into_iter().chain(
+                r.figures
+                    .iter()
+                    .filter(|f| f.kind != ReportKind::Target)
+                    .map(|f| &f.period),
+            )
         })
     }
 
@@ -362,6 +441,11 @@ impl Bulletin {
 }
 
 impl Figure {
+    /// Whether it has its report's kind, period and scope (it does unless it sets its own).
+    pub fn shares_report(&self, r: &Report) -> bool {
+        self.kind == r.kind && self.period == r.period && self.scope == r.scope
+    }
+
     /// The mention that states this figure with its indicator's words, if there is one.
     pub fn traced(&self) -> Option<Mention> {
         self.source.filter(|m| m.names_indicator)
@@ -372,8 +456,73 @@ impl Figure {
         self.source.filter(|m| !m.names_indicator)
     }
 
-    /// Value per day of the report's period, for comparing periods of different lengths.
-    pub fn per_day(&self, period: &Period) -> Option<f64> {
-        period.days().map(|d| self.value.as_f64() / d as f64)
+    /// Value per day of its period, for comparing periods of different lengths.
+    pub fn per_day(&self) -> Option<f64> {
+        self.period.days().map(|d| self.value.as_f64() / d as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    fn range(a: &str, b: &str) -> Period {
+        Period::Range {
+            start: p(a),
+            end: p(b),
+            year_stated: true,
+        }
+    }
+
+    #[test]
+    fn periods_sort_by_their_last_possible_day_and_unknown_ones_last() {
+        let mut periods = [
+            Period::Unstated,
+            range("2022-05", "2022-05"),
+            range("2022-05-10", "2022-05-12"),
+            range("2021-04-01", "2021-09-12"),
+            Period::AsOf {
+                date: p("2021"),
+                year_stated: true,
+            },
+        ];
+        periods.sort_by_key(Period::chronology);
+        assert_eq!(
+            periods.map(|x| x.short_es()),
+            [
+                "1 abr–12 sep 2021",
+                "2021",
+                "10–12 may 2022",
+                "may 2022",
+                "sin fechas"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_periods_given_to_the_day_have_days() {
+        assert_eq!(range("2021-09-10", "2021-09-12").days(), Some(3));
+        assert_eq!(range("2021-09", "2021-09").days(), None);
+        assert_eq!(range("2021-09-01", "2021-09").days(), None);
+        assert!(range("2021-09-01", "2021-09").partial());
+        let at = Period::AsOf {
+            date: p("2021-09-12"),
+            year_stated: false,
+        };
+        assert_eq!((at.days(), at.exact().is_some()), (None, true));
+        assert!(!at.year_stated());
+        assert_eq!(Period::Unstated.long_es(), "fechas no indicadas");
+        assert_eq!(
+            Period::AsOf {
+                date: p("2021"),
+                year_stated: true
+            }
+            .long_es(),
+            "en 2021"
+        );
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::csv_cell::cell;
 
-use crate::model::{Number, ObsRef, Period, Qualifier, Site, PLACE_SEPARATOR};
+use crate::model::{Number, ObsRef, Period, Qualifier, Site, SourceKind, PLACE_SEPARATOR};
 use crate::validate::kind_name;
 
 /// A figure's value as a JSON/CSV number: whole numbers stay integers, decimals stay exact.
@@ -38,6 +38,7 @@ impl From<Number> for Value {
 pub struct Row<'a> {
     pub bulletin: Cow<'a, str>,
     pub bulletin_title: Cow<'a, str>,
+    /// `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when the bulletin gives only the month or year.
     pub bulletin_date: String,
     pub report: Cow<'a, str>,
     pub report_title: Cow<'a, str>,
@@ -48,6 +49,7 @@ pub struct Row<'a> {
     /// `more_than`, `about`, `almost`, or empty.
     pub qualifier: &'static str,
     pub unit: Cow<'a, str>,
+    /// `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` where the bulletin gives only the month or year.
     pub period_start: String,
     pub period_end: String,
     pub as_of: String,
@@ -62,6 +64,11 @@ pub struct Row<'a> {
     pub scope_names: Places<'a>,
     /// Other values the source states for this figure, separated by `;`.
     pub conflicting_values: String,
+    // Columns added later go last, so scripts reading columns by position keep working.
+    /// True for a total the bulletin does not state, computed from the parts it does.
+    pub derived: bool,
+    /// `bulletin`, `republication`, `translation` or `news`: what the source text is.
+    pub source_kind: &'static str,
 }
 
 /// A figure's places. JSON keeps them as a list; `Row::for_csv` joins them into one cell.
@@ -86,9 +93,9 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
     let r = &b.reports[o.report];
     let f = &r.figures[o.figure];
     let m = &site.metrics[f.metric];
-    let (start, end, as_of) = match r.period {
+    let (start, end, as_of) = match f.period {
         Period::Range { start, end, .. } => (start.to_string(), end.to_string(), String::new()),
-        Period::AsOf(d) => (String::new(), String::new(), d.to_string()),
+        Period::AsOf { date, .. } => (String::new(), String::new(), date.to_string()),
         Period::Unstated => Default::default(),
     };
     Row {
@@ -97,7 +104,7 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
         bulletin_date: b.date.map(|d| d.to_string()).unwrap_or_default(),
         report: r.id.as_str().into(),
         report_title: r.title.as_str().into(),
-        kind: kind_name(r.kind),
+        kind: kind_name(f.kind),
         metric: m.id.as_str().into(),
         metric_label: m.label.as_str().into(),
         value: f.value.into(),
@@ -111,16 +118,16 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
         period_start: start,
         period_end: end,
         as_of,
-        days: r.period.days(),
-        year_stated: (r.period != Period::Unstated).then(|| r.period.year_stated()),
+        days: f.period.days(),
+        year_stated: (f.period != Period::Unstated).then(|| f.period.year_stated()),
         scope: Places::List(
-            r.scope
+            f.scope
                 .iter()
                 .map(|&p| site.places[p].id.as_str())
                 .collect(),
         ),
         scope_names: Places::List(
-            r.scope
+            f.scope
                 .iter()
                 .map(|&p| site.places[p].name.as_str())
                 .collect(),
@@ -132,6 +139,13 @@ pub fn row(site: &Site, o: ObsRef) -> Row<'_> {
             .map(|v| crate::model::format::number(*v).replace(',', ""))
             .collect::<Vec<_>>()
             .join(";"),
+        derived: f.derived,
+        source_kind: match b.source_kind {
+            SourceKind::Bulletin => "bulletin",
+            SourceKind::Republication => "republication",
+            SourceKind::Translation => "translation",
+            SourceKind::News => "news",
+        },
     }
 }
 
@@ -322,6 +336,8 @@ fn csv_header() -> String {
         "scope",
         "scope_names",
         "conflicting_values",
+        "derived",
+        "source_kind",
     ];
     FIELDS.join(",") + "\n"
 }

@@ -3,11 +3,15 @@
 //! so two builds of the same content are byte-identical.
 
 use crate::charts::escape;
-use crate::model::{Bulletin, Date, Period, Site};
+use crate::model::{Bulletin, Date, PartialDate, Period, Site};
 
-/// The date the data was last updated: the newest bulletin date, or the latest day reported.
+/// The date the data was last updated: the newest bulletin date given to the day, or the
+/// latest day reported (never the last day of a year or month a bulletin gives alone).
 pub fn last_updated(site: &Site) -> Option<Date> {
-    site.bulletins.iter().filter_map(Bulletin::sort_date).max()
+    site.bulletins
+        .iter()
+        .filter_map(|b| b.date.and_then(PartialDate::day).or(b.last_reported_day()))
+        .max()
 }
 
 /// The newest date any bulletin states (see `Bulletin::stated_date`): the sitemap's `lastmod`
@@ -122,7 +126,7 @@ pub fn atom(site: &Site) -> String {
             escape(&url),
             timestamp(when),
         ));
-        if let Some(d) = b.date {
+        if let Some(d) = b.date.and_then(PartialDate::day) {
             xml.push_str(&format!("    <published>{}</published>\n", timestamp(d)));
         }
         xml.push_str(&format!(
@@ -148,10 +152,19 @@ const EPOCH: Date = Date {
 /// inferred); with no date at all, the newest date of the site's data (`latest`), which is
 /// another bulletin's, or the epoch when the site has none.
 fn entry_date(b: &Bulletin, latest: Option<Date>) -> (Date, String) {
-    match (b.date, b.sort_date(), latest) {
-        (Some(d), _, _) => (d, format!("Boletín del {}.", d.long_es())),
-        (None, Some(d), _) => {
-            let inferred = if b.sort_year_inferred() {
+    if let Some(d) = b.date.and_then(PartialDate::day) {
+        return (d, format!("Boletín del {}.", d.long_es()));
+    }
+    let stated = match b.date {
+        Some(partial) => format!(
+            "El boletín indica solo {} como fecha de publicación, sin el día",
+            partial.long_es()
+        ),
+        None => "El boletín no indica fecha de publicación".to_string(),
+    };
+    match (b.last_reported_day(), latest) {
+        (Some(d), _) => {
+            let inferred = if b.stated_date() != Some(d) {
                 " (el año se deduce del contexto)"
             } else {
                 ""
@@ -159,21 +172,21 @@ fn entry_date(b: &Bulletin, latest: Option<Date>) -> (Date, String) {
             (
                 d,
                 format!(
-                    "El boletín no indica fecha de publicación; esta entrada se fecha por el último día que informa, el {}{inferred}.",
+                    "{stated}; esta entrada se fecha por el último día que informa, el {}{inferred}.",
                     d.long_es()
                 ),
             )
         }
-        (None, None, Some(d)) => (
+        (None, Some(d)) => (
             d,
             format!(
-                "El boletín no indica fecha de publicación ni la fecha de sus cifras; esta entrada se fecha por la fecha más reciente de los datos del sitio, el {}, que es de otro boletín, no de este.",
+                "{stated} ni la fecha de sus cifras; esta entrada se fecha por la fecha más reciente de los datos del sitio, el {}, que es de otro boletín, no de este.",
                 d.long_es()
             ),
         ),
-        (None, None, None) => (
+        (None, None) => (
             EPOCH,
-            "Ni este boletín ni ningún otro del sitio indica una fecha; la de esta entrada (1 de enero de 1970) es solo la que exige el formato Atom.".to_string(),
+            format!("{stated}, y ningún boletín del sitio indica un día; la fecha de esta entrada (1 de enero de 1970) es solo la que exige el formato Atom."),
         ),
     }
 }
@@ -204,8 +217,8 @@ pub fn dataset(
     let days: Vec<Date> = periods
         .iter()
         .flat_map(|p| match **p {
-            Period::Range { start, end, .. } => vec![start, end],
-            Period::AsOf(d) => vec![d],
+            Period::Range { start, end, .. } => vec![start.first(), end.last()],
+            Period::AsOf { date, .. } => vec![date.first(), date.last()],
             Period::Unstated => vec![],
         })
         .collect();

@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::charts::ChartView;
-use crate::model::{format, Bulletin, Period, Qualifier, Report, ReportKind, Site};
+use crate::model::{
+    format, Bulletin, PartialDate, Period, Qualifier, Report, ReportKind, Site, SourceKind,
+};
 
 #[derive(Serialize, Clone)]
 pub struct Link {
@@ -33,6 +35,11 @@ pub struct FigureView {
     pub unit: String,
     pub note: Option<String>,
     pub conflict: Option<ConflictView>,
+    /// What the figure sets itself instead of taking its report's: "Conteo; al 12 de
+    /// septiembre de 2021". Empty when it shares its report's kind, period and scope.
+    pub own: Option<String>,
+    /// A total the bulletin does not state, computed from the parts it does.
+    pub derived: bool,
 }
 
 #[derive(Serialize)]
@@ -65,7 +72,12 @@ pub struct BulletinSummary {
     pub kicker: Option<String>,
     pub number: Option<String>,
     pub date: String,
+    /// Whether the bulletin gives its date to the day (else the date is flagged).
     pub dated: bool,
+    /// "Boletín", "Republicación", "Traducción", "Nota periodística".
+    pub source_kind: &'static str,
+    /// What a reader should know when the text is not the institution's own bulletin.
+    pub source_kind_note: Option<&'static str>,
     pub figures: usize,
     pub periods: Vec<String>,
 }
@@ -144,8 +156,37 @@ pub fn figure_value(site: &Site, f: &crate::model::Figure) -> String {
 
 pub fn bulletin_date(b: &Bulletin) -> String {
     match b.date {
-        Some(d) => d.long_es(),
+        Some(PartialDate::Day(d)) => d.long_es(),
+        Some(d @ PartialDate::Month { .. }) => format!("{} (el boletín no da el día)", d.long_es()),
+        Some(d @ PartialDate::Year(_)) => {
+            format!("{} (el boletín no da día ni mes)", d.long_es())
+        }
         None => "Sin fecha en el boletín".to_string(),
+    }
+}
+
+pub fn source_kind_label(k: SourceKind) -> &'static str {
+    match k {
+        SourceKind::Bulletin => "Boletín",
+        SourceKind::Republication => "Republicación",
+        SourceKind::Translation => "Traducción",
+        SourceKind::News => "Nota periodística",
+    }
+}
+
+/// Said beside the label of a text that is not the institution's own bulletin.
+fn source_kind_note(k: SourceKind) -> Option<&'static str> {
+    match k {
+        SourceKind::Bulletin => None,
+        SourceKind::Republication => {
+            Some("El boletín tal como otro medio lo volvió a publicar; puede diferir del original.")
+        }
+        SourceKind::Translation => {
+            Some("Una traducción del boletín: las frases citadas no son las del original.")
+        }
+        SourceKind::News => Some(
+            "Una nota periodística sobre el boletín, con sus propias palabras: cítese el boletín original cuando se pueda.",
+        ),
     }
 }
 
@@ -155,7 +196,9 @@ pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
         kicker: b.kicker.clone(),
         number: b.number.clone(),
         date: bulletin_date(b),
-        dated: b.date.is_some(),
+        dated: b.date.and_then(PartialDate::day).is_some(),
+        source_kind: source_kind_label(b.source_kind),
+        source_kind_note: source_kind_note(b.source_kind),
         figures: b.reports.iter().map(|r| r.figures.len()).sum(),
         periods: {
             let mut p: Vec<String> = Vec::new();
@@ -172,11 +215,21 @@ pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
 
 /// The source line printed on charts and under tables.
 pub fn source_line(b: &Bulletin) -> String {
+    let what = match b.source_kind {
+        SourceKind::Bulletin => "boletín",
+        SourceKind::Republication => "republicación del boletín",
+        SourceKind::Translation => "traducción del boletín",
+        SourceKind::News => "nota periodística sobre el boletín",
+    };
+    let of = match b.date {
+        Some(PartialDate::Day(_)) => "del",
+        _ => "de",
+    };
     let id = match (&b.number, b.date) {
-        (Some(n), Some(d)) => format!("boletín {n}, {}", d.long_es()),
-        (Some(n), None) => format!("boletín {n}"),
-        (None, Some(d)) => format!("boletín del {}", d.long_es()),
-        (None, None) => "boletín sin número ni fecha".to_string(),
+        (Some(n), Some(d)) => format!("{what} {n}, {}", d.long_es()),
+        (Some(n), None) => format!("{what} {n}"),
+        (None, Some(d)) => format!("{what} {of} {}", d.long_es()),
+        (None, None) => format!("{what} sin número ni fecha"),
     };
     format!("Fuente: {}, {id}: «{}».", b.publisher, b.title)
 }
@@ -233,7 +286,7 @@ pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figu
         number_only: f
             .number_only()
             .map(|s| format!("{}#{}", bulletin_href(b), s.anchor())),
-        per_day: per_day_text(f, r).filter(|_| m.per_day),
+        per_day: per_day_text(f).filter(|_| m.per_day),
         unit,
         note: f.note.clone(),
         conflict: f.conflict.as_ref().map(|c| ConflictView {
@@ -245,14 +298,39 @@ pub fn figure_view(site: &Site, b: &Bulletin, r: &Report, f: &crate::model::Figu
                 .join(", "),
             note: c.note.clone(),
         }),
+        own: own_text(site, r, f),
+        derived: f.derived,
     }
 }
 
-fn per_day_text(f: &crate::model::Figure, r: &Report) -> Option<String> {
-    if r.kind == ReportKind::Target || f.value.scale > 0 {
+/// "Conteo; al 12 de septiembre de 2021; abarca Colima, Jalisco": what a figure sets itself
+/// instead of taking from its report (its row says so, as the report's heading does not).
+fn own_text(site: &Site, r: &Report, f: &crate::model::Figure) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if f.kind != r.kind {
+        parts.push(kind_label(f.kind).to_string());
+    }
+    if f.period != r.period {
+        let mut p = f.period.long_es();
+        if let Some(d) = f.period.days() {
+            p.push_str(&format!(" ({d} {})", if d == 1 { "día" } else { "días" }));
+        }
+        if !f.period.year_stated() {
+            p.push_str(" (año deducido)");
+        }
+        parts.push(p);
+    }
+    if f.scope != r.scope {
+        parts.push(format!("abarca {}", site.scope_names(&f.scope)));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn per_day_text(f: &crate::model::Figure) -> Option<String> {
+    if f.kind == ReportKind::Target || f.value.scale > 0 {
         return None;
     }
-    let days = r.period.days()?;
+    let days = f.period.days()?;
     (days > 1).then(|| format::rate(f.value.as_f64() / days as f64))
 }
 
@@ -276,16 +354,20 @@ pub struct FigureInContext {
 pub fn figure_in_context(site: &Site, o: crate::model::ObsRef) -> FigureInContext {
     let b = &site.bulletins[o.bulletin];
     let r = site.report(o);
+    let f = site.figure(o);
+    let mut figure = figure_view(site, b, r, f);
+    // Shown with its own kind, period and scope: nothing to add beside them.
+    figure.own = None;
     FigureInContext {
-        figure: figure_view(site, b, r, site.figure(o)),
-        kind: kind_label(r.kind),
-        period: r.period.long_es(),
-        days: r.period.days(),
-        year_note: (!r.period.year_stated()).then_some(YEAR_NOTE),
-        scope: r.scope.iter().map(|&p| place_link(site, p)).collect(),
-        scope_short: match r.scope[..] {
+        figure,
+        kind: kind_label(f.kind),
+        period: f.period.long_es(),
+        days: f.period.days(),
+        year_note: (!f.period.year_stated()).then_some(YEAR_NOTE),
+        scope: f.scope.iter().map(|&p| place_link(site, p)).collect(),
+        scope_short: match f.scope[..] {
             [one] => site.places[one].name.clone(),
-            _ => format!("{} lugares", r.scope.len()),
+            _ => format!("{} lugares", f.scope.len()),
         },
         bulletin: bulletin_link(b),
         report_anchor: r.id.clone(),
@@ -298,10 +380,10 @@ pub fn headline_figures(site: &Site, bi: usize, max: usize) -> Vec<crate::model:
     let b = &site.bulletins[bi];
     let mut out = Vec::new();
     for (ri, r) in b.reports.iter().enumerate() {
-        if r.kind == ReportKind::Target {
-            continue;
-        }
         for (fi, f) in r.figures.iter().enumerate() {
+            if f.kind == ReportKind::Target {
+                continue;
+            }
             let parent_given = site.metrics[f.metric]
                 .parent
                 .is_some_and(|p| r.figures.iter().any(|g| g.metric == p));

@@ -92,9 +92,9 @@ pub fn group_label(g: Group) -> &'static str {
 fn years(p: &Period) -> Vec<String> {
     match *p {
         Period::Range { start, end, .. } => {
-            (start.year..=end.year).map(|y| y.to_string()).collect()
+            (start.year()..=end.year()).map(|y| y.to_string()).collect()
         }
-        Period::AsOf(d) => vec![d.year.to_string()],
+        Period::AsOf { date, .. } => vec![date.year().to_string()],
         Period::Unstated => Vec::new(),
     }
 }
@@ -150,12 +150,12 @@ pub fn records(site: &Site) -> Vec<Record> {
             b.places.iter().map(|&p| site.places[p].name.clone()),
         );
         if let Some(d) = b.date {
-            add(&mut filters, "año", [d.year.to_string()]);
+            add(&mut filters, "año", [d.year().to_string()]);
         }
         for r in &b.reports {
-            add(&mut filters, "año", years(&r.period));
-            add(&mut filters, "periodo", [kind_label(r.kind).to_string()]);
             for f in &r.figures {
+                add(&mut filters, "año", years(&f.period));
+                add(&mut filters, "periodo", [kind_label(f.kind).to_string()]);
                 add(
                     &mut filters,
                     "grupo",
@@ -171,12 +171,12 @@ pub fn records(site: &Site) -> Vec<Record> {
         // Its figures, each named as a journalist would search for it.
         let mut parts = Vec::new();
         for r in &b.reports {
-            let scope = site.scope_names(&r.scope);
-            let short_scope = match r.scope[..] {
-                [one] => site.places[one].name.clone(),
-                _ => format!("{} lugares", r.scope.len()),
-            };
             for f in &r.figures {
+                let scope = site.scope_names(&f.scope);
+                let short_scope = match f.scope[..] {
+                    [one] => site.places[one].name.clone(),
+                    _ => format!("{} lugares", f.scope.len()),
+                };
                 let m = &site.metrics[f.metric];
                 let value = figure_value(site, f);
                 let unit = match m.unit.as_str() {
@@ -186,22 +186,22 @@ pub fn records(site: &Site) -> Vec<Record> {
                 add(
                     &mut filters,
                     "lugar",
-                    r.scope.iter().map(|&p| site.places[p].name.clone()),
+                    f.scope.iter().map(|&p| site.places[p].name.clone()),
                 );
                 parts.push(Part {
                     anchor: figure_anchor(r, &m.slug),
                     title: format!(
                         "{} · {value} · {} · {short_scope}",
                         m.label,
-                        r.period.short_es()
+                        f.period.short_es()
                     ),
                     // What the title does not say: the unit, the kind of figure, the whole
                     // period and every place (the bulletin is the record it belongs to).
                     content: format!(
                         "{}: {value}{unit}. {}, {}. {scope}.",
                         m.label,
-                        kind_label(r.kind),
-                        r.period.long_es(),
+                        kind_label(f.kind),
+                        f.period.long_es(),
                     ),
                 });
             }
@@ -331,7 +331,7 @@ mod tests {
 
     #[test]
     fn years_of_a_period() {
-        let d = |s: &str| crate::model::Date::parse(s).unwrap();
+        let d = |s: &str| crate::model::PartialDate::parse(s).unwrap();
         let p = Period::Range {
             start: d("2021-12-27"),
             end: d("2022-01-02"),

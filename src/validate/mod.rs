@@ -3,8 +3,10 @@
 //! collected, located and given a hint; errors stop the build, warnings do not.
 
 pub mod limits;
+mod period;
 pub mod provenance;
 pub mod spanish_numbers;
+mod sums;
 
 use std::collections::HashMap;
 
@@ -17,14 +19,9 @@ use limits::Field;
 
 use crate::model::words::Phrases;
 use crate::model::{
-    Bulletin, Conflict, Content, Date, Figure, Metric, Number, Period, Place, PlaceKind, Report,
-    SiteConfig,
+    Bulletin, Conflict, Content, Figure, Metric, Number, Own, PartialDate, Period, Place,
+    PlaceKind, Report, SiteConfig,
 };
-
-/// Years a figure's dates may plausibly fall in (IMSS was founded in 1943).
-const YEARS: std::ops::RangeInclusive<i32> = 1943..=2100;
-/// The longest period a bulletin figure may cover: ten years.
-const MAX_PERIOD_DAYS: i64 = 3653;
 
 pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
     validate_with(src, None)
@@ -507,30 +504,6 @@ fn places(src: &Sources, diags: &mut Diagnostics) -> Vec<Place> {
         .collect()
 }
 
-fn date(f: &SourceFile, s: &S<String>, diags: &mut Diagnostics) -> Option<Date> {
-    match Date::parse(&s.value) {
-        Ok(d) if YEARS.contains(&d.year) => Some(d),
-        Ok(d) => {
-            diags.push(
-                f.error(pos(s), format!("year {} is implausible", d.year))
-                    .with_hint(format!(
-                        "dates must fall between {} and {}",
-                        YEARS.start(),
-                        YEARS.end()
-                    )),
-            );
-            None
-        }
-        Err(e) => {
-            diags.push(
-                f.error(pos(s), e)
-                    .with_hint("write dates as YYYY-MM-DD, e.g. 2021-09-12"),
-            );
-            None
-        }
-    }
-}
-
 fn place_ref(
     f: &SourceFile,
     id: &S<String>,
@@ -605,7 +578,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
     limits::markdown_links(&b.text, diags);
     let pub_date = y.date.value.as_ref().and_then(|d| {
         let spanned = S::new(d.clone(), y.date.referenced, y.date.defined);
-        date(f, &spanned, diags)
+        period::date(f, &spanned, diags)
     });
     if y.date.value.is_none() && y.date_note.is_none() {
         diags.push(
@@ -652,7 +625,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         };
         reports.push(report(f, r, pub_date, refs, &text, diags));
     }
-    duplicate_observations(f, &y.reports, &reports, refs, diags);
+    duplicate_observations(f, &reports, refs, diags);
     if reports.is_empty() {
         diags.push(
             f.warning(
@@ -671,6 +644,7 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
         date_note: y.date_note.as_ref().map(|n| n.value.trim().to_string()),
         seed: y.source.seed.as_ref().map(|s| s.value.clone()),
         publisher: y.source.publisher.value.clone(),
+        source_kind: y.source.kind.as_ref().map(|k| k.value).unwrap_or_default(),
         url: y.source.url.as_ref().map(|s| s.value.clone()),
         places,
         tags: y.tags.iter().map(|t| t.value.clone()).collect(),
@@ -681,98 +655,23 @@ fn bulletin(b: &BulletinSource, refs: &Refs, diags: &mut Diagnostics) -> Bulleti
     }
 }
 
-fn period(
+/// A list of place ids, which may not be empty.
+fn places_of(
     f: &SourceFile,
-    r: &schema::ReportSpec,
-    pub_date: Option<Date>,
+    ids: &S<Vec<S<String>>>,
+    refs: &Refs,
     diags: &mut Diagnostics,
-) -> Period {
-    let kind = r.kind.value;
-    let Some(p) = &r.period else {
-        if matches!(kind, ReportKind::Cumulative | ReportKind::Event) {
-            diags.push(
-                f.error(pos(&r.kind), format!("a `{}` report needs a period", kind_name(kind)))
-                    .with_hint("add `period: { start: YYYY-MM-DD, end: YYYY-MM-DD }`; use kind `stock` for a count without a period"),
-            );
-        }
-        return Period::Unstated;
-    };
-    let spec = &p.value;
-    let start = spec.start.as_ref().and_then(|d| date(f, d, diags));
-    let end = spec.end.as_ref().and_then(|d| date(f, d, diags));
-    let as_of = spec.as_of.as_ref().and_then(|d| date(f, d, diags));
-    let period = match (&spec.start, &spec.end, &spec.as_of) {
-        (Some(_), Some(_), None) => match (start, end) {
-            (Some(s), Some(e)) if s > e => {
-                diags.push(
-                    f.error(
-                        pos(spec.end.as_ref().unwrap_or(&r.id)),
-                        format!("the period ends ({e}) before it starts ({s})"),
-                    )
-                    .with_hint("swap `start` and `end`"),
-                );
-                Period::Unstated
-            }
-            (Some(s), Some(e)) if crate::model::date::days_between(s, e) > MAX_PERIOD_DAYS => {
-                diags.push(
-                    f.error(pos(p), format!("a period of {} days is implausible for a bulletin", crate::model::date::days_between(s, e)))
-                        .with_hint(format!("periods longer than {MAX_PERIOD_DAYS} days are almost always a typo in a year; check `start` and `end`")),
-                );
-                Period::Unstated
-            }
-            (Some(start), Some(end)) => Period::Range {
-                start,
-                end,
-                year_stated: spec.year_stated,
-            },
-            _ => Period::Unstated, // bad dates, already reported
-        },
-        (None, None, Some(_)) => as_of.map_or(Period::Unstated, Period::AsOf),
-        (None, None, None) => Period::Unstated,
-        _ => {
-            diags.push(
-                f.error(
-                    pos(p),
-                    "a period has either both `start` and `end`, or only `as_of`",
-                )
-                .with_hint("`start`/`end` for counts over days, `as_of` for a count at one date"),
-            );
-            Period::Unstated
-        }
-    };
-    let shape_ok = match kind {
-        ReportKind::Cumulative | ReportKind::Event => matches!(period, Period::Range { .. }),
-        ReportKind::Stock => !matches!(period, Period::Range { .. }),
-        ReportKind::Target => true,
-    };
-    if !shape_ok && !diags.has_errors_at(&f.path, pos(p)) {
-        let hint = if kind == ReportKind::Stock {
-            "a stock is counted at one date: use `as_of`, or kind `cumulative` for a total over days"
-        } else {
-            "give `start` and `end`: a total or an event covers days"
-        };
+) -> Vec<usize> {
+    if ids.value.is_empty() {
         diags.push(
-            f.error(
-                pos(p),
-                format!("this period does not fit a `{}` report", kind_name(kind)),
-            )
-            .with_hint(hint),
+            f.error(pos(ids), "the scope is empty")
+                .with_hint("list where the figures apply, e.g. `scope: [nacional]`"),
         );
     }
-    if let (Some(published), Some(last)) = (pub_date, period.last_day()) {
-        if last > published && kind != ReportKind::Target {
-            diags.push(
-                f.error(
-                    pos(p),
-                    format!("the period ends on {last}, after the bulletin's date {published}"),
-                )
-                .with_hint(
-                    "a bulletin reports the past; check both dates (use kind `target` for goals)",
-                ),
-            );
-        }
-    }
-    period
+    ids.value
+        .iter()
+        .filter_map(|p| place_ref(f, p, refs, diags))
+        .collect()
 }
 
 pub fn kind_name(k: ReportKind) -> &'static str {
@@ -787,24 +686,22 @@ pub fn kind_name(k: ReportKind) -> &'static str {
 fn report(
     f: &SourceFile,
     r: &schema::ReportSpec,
-    pub_date: Option<Date>,
+    pub_date: Option<PartialDate>,
     refs: &Refs,
     text: &Text,
     diags: &mut Diagnostics,
 ) -> Report {
-    let period = period(f, r, pub_date, diags);
-    if r.scope.value.is_empty() {
-        diags.push(
-            f.error(pos(&r.scope), "the scope is empty")
-                .with_hint("list where the figures apply, e.g. `scope: [nacional]`"),
-        );
+    let kind = r.kind.value;
+    let period = r.period.as_ref().map(|p| period::parse(f, p, diags));
+    if let Some(None) = period {
+        // its dates are wrong, already reported
+    } else {
+        let at = r.period.as_ref().map_or(pos(&r.kind), pos);
+        let p = period.flatten().unwrap_or(Period::Unstated);
+        period::check_fits(f, kind, p, r.period.is_some(), at, pub_date, diags);
     }
-    let scope = r
-        .scope
-        .value
-        .iter()
-        .filter_map(|p| place_ref(f, p, refs, diags))
-        .collect();
+    let period = period.flatten().unwrap_or(Period::Unstated);
+    let scope = places_of(f, &r.scope, refs, diags);
     let mut figures: Vec<Figure> = Vec::new();
     let mut seen: HashMap<usize, u32> = HashMap::new();
     let mut spans: Vec<Pos> = Vec::new();
@@ -863,7 +760,19 @@ fn report(
                 }
                 continue;
             }
+            let derived = fig.derived.as_ref().is_some_and(|d| d.value);
             match source {
+                // A derived total is computed, not stated: the text need not contain it.
+                None if derived => {}
+                Some(s) if derived && s.names_indicator => diags.push(
+                    f.warning(pos(v), format!(
+                        "{} ({}) is marked `derived` but the text states it: «{}»",
+                        crate::model::format::number(v.value), m.id,
+                        provenance::quote(&text.file.text, &s, 70),
+                    ))
+                    .with_hint("remove `derived: true`: the figure is stated, not computed"),
+                ),
+                Some(_) if derived => {}
                 None => diags.push(not_stated(f, v, m, text)),
                 Some(s) if !s.names_indicator => diags.push(
                     f.warning(pos(v), format!(
@@ -879,11 +788,40 @@ fn report(
                 Some(_) => {}
             }
         }
+        let own = Own {
+            kind: fig.kind.is_some(),
+            period: fig.period.is_some(),
+            scope: fig.scope.is_some(),
+        };
+        let fig_kind = fig.kind.as_ref().map_or(kind, |k| k.value);
+        let fig_period = match &fig.period {
+            Some(p) => period::parse(f, p, diags),
+            None => Some(period),
+        };
+        if let (Some(p), true) = (fig_period, own.kind || own.period) {
+            let at = fig
+                .period
+                .as_ref()
+                .map(pos)
+                .or(fig.kind.as_ref().map(pos))
+                .unwrap_or(pos(&fig.metric));
+            let written = fig.period.is_some() || r.period.is_some();
+            period::check_fits(f, fig_kind, p, written, at, pub_date, diags);
+        }
+        let derived = fig.derived.as_ref().is_some_and(|d| d.value);
         spans.push(pos(&fig.metric));
         figures.push(Figure {
             metric,
             value: fig.value.value,
             qualifier: fig.qualifier.as_ref().map(|q| q.value),
+            kind: fig_kind,
+            period: fig_period.unwrap_or(Period::Unstated),
+            scope: match &fig.scope {
+                Some(own) => places_of(f, own, refs, diags),
+                None => scope.clone(),
+            },
+            own,
+            derived,
             note: fig.note.as_ref().map(|n| n.value.trim().to_string()),
             conflict: fig.conflict.as_ref().map(|c| Conflict {
                 other_values: c.value.other_values.iter().map(|v| v.value).collect(),
@@ -894,12 +832,13 @@ fn report(
         });
     }
     if refs.catalogue_ok {
-        check_sums(f, &figures, &spans, refs.metrics, diags);
+        sums::check(f, &figures, &spans, refs.metrics, diags);
+        sums::check_derived(f, &r.figures, &figures, refs.metrics, diags);
     }
     Report {
         id: r.id.value.clone(),
         title: r.title.value.trim().to_string(),
-        kind: r.kind.value,
+        kind,
         period,
         scope,
         note: r.note.as_ref().map(|n| n.value.trim().to_string()),
@@ -925,113 +864,28 @@ fn not_stated(f: &SourceFile, v: &S<Number>, m: &Metric, text: &Text) -> Diagnos
 /// observation recorded twice (the same slip within one report is caught in `report`).
 fn duplicate_observations(
     f: &SourceFile,
-    specs: &[schema::ReportSpec],
     reports: &[Report],
     refs: &Refs,
     diags: &mut Diagnostics,
 ) {
     let mut seen: HashMap<(usize, Period, Vec<usize>), (usize, &str)> = HashMap::new();
-    for (ri, (spec, rep)) in specs.iter().zip(reports).enumerate() {
-        let mut scope = rep.scope.clone();
-        scope.sort_unstable();
-        for fig in &spec.figures {
-            let Some(&metric) = refs.metric_ids.get(fig.metric.value.as_str()) else {
-                continue; // already reported as unknown
-            };
-            match seen.get(&(metric, rep.period, scope.clone())) {
+    for (ri, rep) in reports.iter().enumerate() {
+        for fig in &rep.figures {
+            let mut scope = fig.scope.clone();
+            scope.sort_unstable();
+            match seen.get(&(fig.metric, fig.period, scope.clone())) {
                 Some(&(first, first_id)) if first != ri => diags.push(
                     f.error(
-                        pos(&fig.metric),
-                        format!("`{}` repeats a figure of report `{first_id}`: same period and scope", fig.metric.value),
+                        fig.at,
+                        format!("`{}` repeats a figure of report `{first_id}`: same period and scope", refs.metrics[fig.metric].id),
                     )
                     .with_hint("record each figure once; if the bulletin gives two values, keep one and list the other under `conflict`"),
                 ),
                 Some(_) => {}
                 None => {
-                    seen.insert((metric, rep.period, scope.clone()), (ri, spec.id.value.as_str()));
+                    seen.insert((fig.metric, fig.period, scope), (ri, rep.id.as_str()));
                 }
             }
         }
-    }
-}
-
-/// A total and its parts must agree: equal when every part is given, never less than the
-/// parts that are given. A declared source conflict turns the error into a warning.
-fn check_sums(
-    f: &SourceFile,
-    figures: &[Figure],
-    spans: &[Pos],
-    metrics: &[Metric],
-    diags: &mut Diagnostics,
-) {
-    let by_metric: HashMap<usize, usize> = figures
-        .iter()
-        .enumerate()
-        .map(|(i, fig)| (fig.metric, i))
-        .collect();
-    for (i, total) in figures.iter().enumerate() {
-        let m = &metrics[total.metric];
-        let parts: Vec<&Figure> = m
-            .children
-            .iter()
-            .filter_map(|c| by_metric.get(c).map(|&j| &figures[j]))
-            .collect();
-        if parts.is_empty() || parts.iter().any(|p| p.value.scale > 0) || total.value.scale > 0 {
-            continue;
-        }
-        // Checked: parts of 18446744073709551615 and 2 must not wrap round to "equal" 1.
-        let Some(sum) = parts
-            .iter()
-            .try_fold(0u64, |sum, p| sum.checked_add(p.value.digits))
-        else {
-            diags.push(
-                f.error(
-                    spans[i],
-                    format!(
-                        "the parts of `{}` add up to more than {}, the largest figure cifras can hold",
-                        m.id,
-                        u64::MAX
-                    ),
-                )
-                .with_hint("check the parts' values: one is far larger than any real count"),
-            );
-            continue;
-        };
-        let all = parts.len() == m.children.len();
-        let bad = if all {
-            sum != total.value.digits
-        } else {
-            sum > total.value.digits
-        };
-        if !bad {
-            continue;
-        }
-        let declared = total.conflict.is_some() || parts.iter().any(|p| p.conflict.is_some());
-        let names: Vec<&str> = parts
-            .iter()
-            .map(|p| metrics[p.metric].id.as_str())
-            .collect();
-        let msg = format!(
-            "`{}` is {} but its parts ({}) add up to {}",
-            m.id,
-            crate::model::format::number(total.value),
-            names.join(" + "),
-            crate::model::format::int(sum)
-        );
-        let d = if declared {
-            f.warning(spans[i], msg)
-        } else {
-            f.error(spans[i], msg)
-        };
-        diags.push(d.with_hint(
-            "check the figures against the text; if the source itself is inconsistent, record it under `conflict` on the figure",
-        ));
-    }
-}
-
-impl Diagnostics {
-    /// Whether an error was already reported at this spot (to avoid two messages for one slip).
-    fn has_errors_at(&self, path: &std::path::Path, at: Pos) -> bool {
-        self.errors().any(|d| d.path == path && d.pos >= at)
     }
 }

@@ -19,7 +19,8 @@ pub(super) fn consultations_by_jornada(site: &Site) -> Vec<ChartView> {
     let mut reports: Vec<(usize, usize)> = Vec::new();
     for &m in &metrics {
         for o in of_kind(site, m, &[ReportKind::Event]) {
-            if !reports.contains(&(o.bulletin, o.report)) {
+            let shares = site.figure(o).shares_report(site.report(o));
+            if shares && !reports.contains(&(o.bulletin, o.report)) {
                 reports.push((o.bulletin, o.report));
             }
         }
@@ -30,7 +31,7 @@ pub(super) fn consultations_by_jornada(site: &Site) -> Vec<ChartView> {
     // Newest first; the most recent `MOST_RECENT` jornadas.
     reports.sort_by_key(|&(b, r)| {
         (
-            std::cmp::Reverse(site.bulletins[b].reports[r].period.last_day()),
+            std::cmp::Reverse(site.bulletins[b].reports[r].period.chronology()),
             b,
             r,
         )
@@ -46,7 +47,11 @@ pub(super) fn consultations_by_jornada(site: &Site) -> Vec<ChartView> {
             short_scope(site, &r.scope)
         );
         for &m in &metrics {
-            let Some(fi) = r.figures.iter().position(|f| f.metric == m) else {
+            let Some(fi) = r
+                .figures
+                .iter()
+                .position(|f| f.metric == m && f.shares_report(r))
+            else {
                 continue;
             };
             let f = &r.figures[fi];
@@ -54,7 +59,7 @@ pub(super) fn consultations_by_jornada(site: &Site) -> Vec<ChartView> {
                 .label
                 .trim_start_matches("Consultas de ")
                 .to_string();
-            let mut mark = figure_mark(site, capitalise(&label), f, &r.period);
+            let mut mark = figure_mark(site, capitalise(&label), f);
             mark.group = Some(heading.clone());
             marks.push(mark);
             obs.push(ObsRef {

@@ -2,13 +2,13 @@
 //! balances and their rates, its counts.
 
 use super::marks::{
-    about, bars_chart, figure_mark, most_recent, of_kind, period_with_days, rated, short_scope,
-    sources_line, within_range, year_notes, CUMULATIVE_ABOUT, EVENTS_ABOUT, PER_DAY_ABOUT,
-    STOCK_ABOUT, YEAR_MARK,
+    about, bars_chart, figure_mark, most_recent, of_kind, period_label, period_with_days, rated,
+    short_scope, sources_line, within_range, year_notes, CUMULATIVE_ABOUT, EVENTS_ABOUT,
+    PER_DAY_ABOUT, STOCK_ABOUT, YEAR_MARK,
 };
 use super::view::ChartView;
 use crate::charts::{Chart, Kind};
-use crate::model::{format, ObsRef, Period, ReportKind, Site};
+use crate::model::{format, ObsRef, ReportKind, Site};
 use crate::render::views::value_text;
 
 /// One kind of figure an indicator's page compares among themselves.
@@ -68,7 +68,7 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
     let metric = &site.metrics[m];
     let mut out = Vec::new();
     let label = |o: ObsRef| {
-        let r = site.report(o);
+        let r = site.figure(o);
         format!(
             "{} · {}",
             period_with_days(&r.period),
@@ -101,12 +101,12 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
         let own: Vec<ObsRef> = all
             .iter()
             .copied()
-            .filter(|o| match site.report(*o).scope[..] {
+            .filter(|o| match site.figure(*o).scope[..] {
                 [p] => site.places[p].kind != crate::model::PlaceKind::National,
                 _ => false,
             })
             .collect();
-        let mut places: Vec<usize> = own.iter().map(|o| site.report(*o).scope[0]).collect();
+        let mut places: Vec<usize> = own.iter().map(|o| site.figure(*o).scope[0]).collect();
         places.sort_unstable();
         places.dedup();
         if places.len() >= 2 {
@@ -126,7 +126,7 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
                 ),
                 set.about,
                 |o| {
-                    let r = site.report(o);
+                    let r = site.figure(o);
                     format!(
                         "{} · {}",
                         short_scope(site, &r.scope),
@@ -147,6 +147,34 @@ pub fn metric_charts(site: &Site, m: usize) -> Vec<ChartView> {
     out
 }
 
+/// The note naming the figures a per-day chart leaves out because the bulletin does not give
+/// their days (only a month or a year, or no dates): they are not dropped silently.
+fn without_days(site: &Site, obs: &[ObsRef]) -> Option<String> {
+    let rated = rated(site, obs);
+    let left: Vec<String> = obs
+        .iter()
+        .filter(|o| !rated.contains(o))
+        .filter(|o| {
+            let f = site.figure(**o);
+            site.metrics[f.metric].per_day && f.value.scale == 0 && f.period.days().is_none()
+        })
+        .map(|&o| {
+            let f = site.figure(o);
+            format!(
+                "{} · {}",
+                period_label(&f.period),
+                short_scope(site, &f.scope)
+            )
+        })
+        .collect();
+    (!left.is_empty()).then(|| {
+        format!(
+            "Sin cifra por día, porque el boletín no da sus días: {}.",
+            left.join("; ")
+        )
+    })
+}
+
 /// Value per day of each observation (all of one kind), on a real time axis, so a 3-day and a
 /// 7-day jornada compare honestly. Needs two or more.
 pub(super) fn per_day_chart(
@@ -155,19 +183,17 @@ pub(super) fn per_day_chart(
     id: String,
     title: String,
 ) -> Vec<ChartView> {
+    let undated = without_days(site, obs);
     let mut obs = rated(site, obs);
     // A trend needs two periods: rates of one jornada (a place and its part) are the table's.
-    let first = obs.first().map(|o| site.report(*o).period);
-    if !obs.iter().any(|o| Some(site.report(*o).period) != first) {
+    let first = obs.first().map(|o| site.figure(*o).period);
+    if !obs.iter().any(|o| Some(site.figure(*o).period) != first) {
         return Vec::new();
     }
     let note = most_recent(site, &mut obs);
     let spans: Vec<(crate::model::Date, crate::model::Date)> = obs
         .iter()
-        .filter_map(|o| match site.report(*o).period {
-            Period::Range { start, end, .. } => Some((start, end)),
-            _ => None,
-        })
+        .filter_map(|o| site.figure(*o).period.exact())
         .collect();
     let (Some(from), Some(to)) = (
         spans.iter().map(|s| s.0).min(),
@@ -177,11 +203,11 @@ pub(super) fn per_day_chart(
     };
     let scopes_differ = obs
         .iter()
-        .any(|o| site.report(*o).scope != site.report(obs[0]).scope);
+        .any(|o| site.figure(*o).scope != site.figure(obs[0]).scope);
     let marks = obs
         .iter()
         .map(|&o| {
-            let r = site.report(o);
+            let r = site.figure(o);
             let f = site.figure(o);
             let days = r.period.days().unwrap_or(1);
             let rate = f.value.as_f64() / days as f64;
@@ -190,7 +216,7 @@ pub(super) fn per_day_chart(
             } else {
                 String::new()
             };
-            let mut mark = figure_mark(site, tag, f, &r.period);
+            let mut mark = figure_mark(site, tag, f);
             mark.value = rate;
             let year = if r.period.year_stated() {
                 ""
@@ -204,7 +230,7 @@ pub(super) fn per_day_chart(
     let scope = if scopes_differ {
         String::new()
     } else {
-        format!(" {}.", site.scope_names(&site.report(obs[0]).scope))
+        format!(" {}.", site.scope_names(&site.figure(obs[0]).scope))
     };
     let chart = Chart {
         id,
@@ -215,14 +241,14 @@ pub(super) fn per_day_chart(
         ),
         source: sources_line(site, &obs),
         marks,
-        notes: year_notes(site, &obs),
+        notes: year_notes(site, &obs).into_iter().chain(undated).collect(),
     };
     // The table states each rate with the figure and days it comes from.
     let rows = obs
         .iter()
         .zip(&chart.marks)
         .map(|(o, m)| {
-            let r = site.report(*o);
+            let r = site.figure(*o);
             let f = site.figure(*o);
             let value = match &m.footnote {
                 Some(n) => format!("{} ({n})", m.value_label),

@@ -10,7 +10,7 @@ use crate::render::views::{bulletin_href, figure_value, metric_href, source_line
 pub(super) fn chronological(site: &Site, obs: &mut [ObsRef]) {
     obs.sort_by_key(|o| {
         (
-            site.report(*o).period.last_day(),
+            site.figure(*o).period.last_day(),
             o.bulletin,
             o.report,
             o.figure,
@@ -50,7 +50,7 @@ pub fn conflict_note(f: &Figure) -> Option<String> {
 }
 
 /// A chart mark for a figure, in its indicator's colour.
-pub(super) fn figure_mark(site: &Site, label: String, f: &Figure, period: &Period) -> Mark {
+pub(super) fn figure_mark(site: &Site, label: String, f: &Figure) -> Mark {
     Mark {
         label,
         group: None,
@@ -58,11 +58,8 @@ pub(super) fn figure_mark(site: &Site, label: String, f: &Figure, period: &Perio
         value_label: figure_value(site, f),
         colour: site.metrics[f.metric].colour,
         qualified: f.qualifier.is_some(),
-        span: match *period {
-            Period::Range { start, end, .. } => Some((start, end)),
-            Period::AsOf(d) => Some((d, d)),
-            Period::Unstated => None,
-        },
+        // Only days the bulletin gives: a month or a year is not drawn as a line of days.
+        span: f.period.exact(),
         footnote: conflict_note(f),
     }
 }
@@ -90,7 +87,7 @@ pub(super) fn period_with_days(p: &Period) -> String {
 
 /// The chart notes for these observations: the year flag's meaning, where one is used.
 pub(super) fn year_notes(site: &Site, obs: &[ObsRef]) -> Vec<String> {
-    if obs.iter().any(|o| !site.report(*o).period.year_stated()) {
+    if obs.iter().any(|o| !site.figure(*o).period.year_stated()) {
         vec![YEAR_CHART_NOTE.to_string()]
     } else {
         Vec::new()
@@ -162,7 +159,7 @@ pub(super) fn about(site: &Site, obs: &[ObsRef], period: String) -> About {
         if !sources.iter().any(|s| s.href == source.href) {
             sources.push(source);
         }
-        let r = site.report(o);
+        let r = site.figure(o);
         if let Some(c) = &f.conflict {
             add(&mut notes, c.note.clone());
         }
@@ -246,7 +243,7 @@ pub(super) fn of_kind(site: &Site, m: usize, kinds: &[ReportKind]) -> Vec<ObsRef
     site.by_metric[m]
         .iter()
         .copied()
-        .filter(|o| kinds.contains(&site.report(*o).kind))
+        .filter(|o| kinds.contains(&site.figure(*o).kind))
         .collect()
 }
 
@@ -268,7 +265,7 @@ pub(super) fn bars_chart(
         source: sources_line(site, obs),
         marks: obs
             .iter()
-            .map(|&o| figure_mark(site, label(o), site.figure(o), &site.report(o).period))
+            .map(|&o| figure_mark(site, label(o), site.figure(o)))
             .collect(),
         notes: year_notes(site, obs),
     };
@@ -281,7 +278,7 @@ pub(super) fn rated(site: &Site, obs: &[ObsRef]) -> Vec<ObsRef> {
     obs.iter()
         .copied()
         .filter(|o| {
-            let r = site.report(*o);
+            let r = site.figure(*o);
             let f = site.figure(*o);
             site.metrics[f.metric].per_day
                 && f.value.scale == 0

@@ -19,7 +19,7 @@ use crate::model::Site;
 
 pub use indicator::metric_charts;
 pub use marks::{conflict_note, MOST_RECENT};
-pub use place::{own_reports, place_charts};
+pub use place::{own_reports, own_scope, place_charts};
 pub use report::report_charts;
 pub use view::{csv, About, ChartFiles, ChartView, MAX_RATIO};
 

@@ -40,6 +40,7 @@ pub fn place_charts(site: &Site, p: usize, own: &[(usize, usize)]) -> Vec<ChartV
             let mut obs: Vec<ObsRef> = of_kind(site, m, kinds)
                 .into_iter()
                 .filter(|o| own.contains(&(o.bulletin, o.report)))
+                .filter(|o| own_scope(site, p, &site.figure(*o).scope))
                 .collect();
             if obs.len() < 2 {
                 continue;
@@ -52,7 +53,7 @@ pub fn place_charts(site: &Site, p: usize, own: &[(usize, usize)]) -> Vec<ChartV
                 format!("{} {where_}: {words}", metric.label),
                 format!("Solo las cifras {whose}, del periodo más antiguo al más reciente.{note}"),
                 about_text,
-                |o| period_with_days(&site.report(o).period),
+                |o| period_with_days(&site.figure(o).period),
             ));
         }
     }
@@ -65,11 +66,13 @@ pub fn own_reports(site: &Site, p: usize) -> Vec<(usize, usize)> {
     site.reports_by_place[p]
         .iter()
         .copied()
-        .filter(|&(b, r)| {
-            site.bulletins[b].reports[r]
-                .scope
-                .iter()
-                .all(|&q| q == p || site.places[q].state == Some(p))
-        })
+        .filter(|&(b, r)| own_scope(site, p, &site.bulletins[b].reports[r].scope))
         .collect()
+}
+
+/// Whether a scope is place `p` alone, or its own offices and units.
+pub fn own_scope(site: &Site, p: usize, scope: &[usize]) -> bool {
+    scope
+        .iter()
+        .all(|&q| q == p || site.places[q].state == Some(p))
 }

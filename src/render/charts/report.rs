@@ -25,7 +25,9 @@ pub fn report_charts(site: &Site, bi: usize, ri: usize) -> Vec<ChartView> {
             .figures
             .iter()
             .enumerate()
-            .filter(|(_, f)| site.metrics[f.metric].group == group)
+            // A figure with its own kind, period or scope is not comparable with the others:
+            // the report's table shows it, with its own.
+            .filter(|(_, f)| site.metrics[f.metric].group == group && f.shares_report(r))
             .collect();
         let drawn: Vec<usize> = figs.iter().map(|(_, f)| f.metric).collect();
         figs.retain(|(_, f)| {
@@ -41,10 +43,18 @@ pub fn report_charts(site: &Site, bi: usize, ri: usize) -> Vec<ChartView> {
             .iter()
             .find(|f| {
                 site.metrics[f.metric].group == group
+                    && f.shares_report(r)
                     && !site.metrics[f.metric].children.is_empty()
                     && !figs.iter().any(|(_, g)| g.metric == f.metric)
             })
-            .map(|f| format!(" Total: {}.", value_text(f.value, f.qualifier)))
+            .map(|f| {
+                let what = if f.derived {
+                    "Total calculado (suma de las partes)"
+                } else {
+                    "Total"
+                };
+                format!(" {what}: {}.", value_text(f.value, f.qualifier))
+            })
             .unwrap_or_default();
         let obs: Vec<ObsRef> = figs
             .iter()
@@ -72,7 +82,7 @@ pub fn report_charts(site: &Site, bi: usize, ri: usize) -> Vec<ChartView> {
             source: source_line(b),
             marks: figs
                 .iter()
-                .map(|(_, f)| figure_mark(site, site.metrics[f.metric].label.clone(), f, &r.period))
+                .map(|(_, f)| figure_mark(site, site.metrics[f.metric].label.clone(), f))
                 .collect(),
             notes,
         };

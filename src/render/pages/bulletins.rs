@@ -17,9 +17,15 @@ use crate::render::views::{
 /// The list of bulletins, and a page and a social card for each.
 pub(in crate::render) fn render(r: &mut Renderer) {
     let site = r.site;
-    let list: Vec<BulletinSummary> = site.bulletins.iter().map(bulletin_summary).collect();
+    // Those with no date at all (neither theirs nor of any figure) apart, at the end: not
+    // shown as the oldest.
+    let (dated, undated): (Vec<_>, Vec<_>) =
+        site.bulletins.iter().partition(|b| b.sort_date().is_some());
+    let list: Vec<BulletinSummary> = dated.into_iter().map(bulletin_summary).collect();
+    let undated: Vec<BulletinSummary> = undated.into_iter().map(bulletin_summary).collect();
     let mut ctx = Context::new();
     ctx.insert("bulletins", &list);
+    ctx.insert("undated", &undated);
     let description = format!(
         "Los {} boletines de prensa del IMSS del sitio, del más reciente al más antiguo, con sus cifras.",
         site.bulletins.len()
@@ -88,7 +94,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
             &card_path,
             Card {
                 site: site.config.title.clone(),
-                kicker: format!("Boletín · {}", summary.date),
+                kicker: format!("{} · {}", summary.source_kind, summary.date),
                 title: b.title.clone(),
                 body,
             },

@@ -37,10 +37,10 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         format!("{base}datos/cifras.json"),
     );
     let all: Vec<ObsRef> = site.all_observations().collect();
-    let periods: Vec<&crate::model::Period> = all.iter().map(|o| &site.report(*o).period).collect();
+    let periods: Vec<&crate::model::Period> = all.iter().map(|o| &site.figure(*o).period).collect();
     let places: Vec<usize> = all
         .iter()
-        .flat_map(|o| site.report(*o).scope.iter().copied())
+        .flat_map(|o| site.figure(*o).scope.iter().copied())
         .collect();
     let description = format!(
         "Las {} cifras de los boletines del IMSS sobre la recuperación de servicios médicos, en CSV y JSON, una fila por cifra.",

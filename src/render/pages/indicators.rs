@@ -72,7 +72,7 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         let mut h = DefaultHasher::new();
         observations_key(site, shown(i)).hash(&mut h);
         for o in &site.by_metric[i] {
-            let r = site.report(*o);
+            let r = site.figure(*o);
             (r.period, &r.scope, site.bulletins[o.bulletin].sort_date()).hash(&mut h);
         }
         for c in &r.charts_drawn.metrics[i] {
@@ -82,17 +82,23 @@ pub(in crate::render) fn render(r: &mut Renderer) {
     };
     r.par_each(&site.metrics, key, |r, i, m| {
         let all = &site.by_metric[i];
-        // Newest first: the table starts with what a reader most likely came for.
+        // Newest first: the table starts with what a reader most likely came for. Figures
+        // with no date at all (last in `by_metric`) stay last: they are not the newest.
+        let dated = |o: &&ObsRef| site.figure(**o).period.last_day().is_some();
         let observations: Vec<FigureInContext> = shown(i)
             .iter()
             .rev()
+            .filter(dated)
+            .chain(shown(i).iter().filter(|o| !dated(o)))
             .map(|&o| figure_in_context(site, o))
             .collect();
-        // The latest result (a target is not one), highlighted above the charts.
+        // The latest result (a target is not one, nor a figure of unknown date), highlighted
+        // above the charts.
         let latest = all
             .iter()
             .rev()
-            .find(|o| site.report(**o).kind != ReportKind::Target)
+            .filter(dated)
+            .find(|o| site.figure(**o).kind != ReportKind::Target)
             .map(|&o| figure_in_context(site, o));
         let charts = &r.charts_drawn.metrics[i];
         for c in charts {
@@ -145,10 +151,10 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         let csv = format!("{}datos/indicadores/{}.csv", site.config.base_url, m.slug);
         let json = format!("{}datos/indicadores/{}.json", site.config.base_url, m.slug);
         let periods: Vec<&crate::model::Period> =
-            obs.iter().map(|o| &site.report(*o).period).collect();
+            obs.iter().map(|o| &site.figure(*o).period).collect();
         let places: Vec<usize> = obs
             .iter()
-            .flat_map(|o| site.report(*o).scope.iter().copied())
+            .flat_map(|o| site.figure(*o).scope.iter().copied())
             .collect();
         let meta = Meta {
             card: Some(card_path),

@@ -39,14 +39,14 @@ pub(in crate::render) fn render(r: &mut Renderer) {
                     .join(", "),
                 note: c.note.clone(),
                 bulletin: bulletin_link(b),
-                period: site.report(o).period.long_es(),
+                period: site.figure(o).period.long_es(),
             })
         })
         .collect();
     let undated: Vec<(Link, String)> = site
         .bulletins
         .iter()
-        .filter(|b| b.date.is_none())
+        .filter(|b| b.date.and_then(crate::model::PartialDate::day).is_none())
         .map(|b| (bulletin_link(b), b.date_note.clone().unwrap_or_default()))
         .collect();
     let inferred_years = site
@@ -55,15 +55,34 @@ pub(in crate::render) fn render(r: &mut Renderer) {
         .flat_map(|b| b.reports.iter())
         .filter(|rep| !rep.period.year_stated())
         .count();
+    let partial_dates = site
+        .all_observations()
+        .filter(|o| site.figure(*o).period.partial())
+        .count();
+    let unknown_dates = site
+        .all_observations()
+        .filter(|o| {
+            let f = site.figure(*o);
+            f.period == crate::model::Period::Unstated
+                && matches!(
+                    f.kind,
+                    crate::model::ReportKind::Event | crate::model::ReportKind::Cumulative
+                )
+        })
+        .count();
     let all: Vec<ObsRef> = site.all_observations().collect();
-    // Three apart: stated with the indicator's words, only the number (in a sentence about
-    // something else), not in the text at all.
+    // Four apart: stated with the indicator's words, only the number (in a sentence about
+    // something else), computed from stated parts, not in the text at all.
+    let derived = all.iter().filter(|o| site.figure(**o).derived).count();
+    let stated = |o: &&ObsRef| !site.figure(**o).derived;
     let traced = all
         .iter()
+        .filter(stated)
         .filter(|o| site.figure(**o).traced().is_some())
         .count();
     let number_only = all
         .iter()
+        .filter(stated)
         .filter(|o| site.figure(**o).number_only().is_some())
         .count();
     let qualified = all
@@ -74,7 +93,10 @@ pub(in crate::render) fn render(r: &mut Renderer) {
     ctx.insert("figure_count", &all.len());
     ctx.insert("traced", &traced);
     ctx.insert("number_only", &number_only);
-    ctx.insert("not_found", &(all.len() - traced - number_only));
+    ctx.insert("derived", &derived);
+    ctx.insert("not_found", &(all.len() - traced - number_only - derived));
+    ctx.insert("partial_dates", &partial_dates);
+    ctx.insert("unknown_dates", &unknown_dates);
     ctx.insert("qualified", &qualified);
     ctx.insert("conflicts", &conflicts);
     ctx.insert("undated", &undated);

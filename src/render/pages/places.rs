@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::{ObsRef, Site};
-use crate::render::charts::own_reports;
+use crate::render::charts::{own_reports, own_scope};
 use crate::render::data::ScopeKind;
 use crate::render::renderer::{LastMod, Meta, Renderer, LISTED};
 use crate::render::views::{
@@ -177,22 +177,26 @@ pub(in crate::render) fn render(r: &mut Renderer) {
     });
     // Each place's CSV marks its own figures apart from the joint totals, as its page does:
     // summing a place's rows without that column would count the shared totals too.
+    // Figure by figure: a figure may have its own scope, narrower than its report's.
     for (i, p) in site.places.iter().enumerate() {
-        let own: std::collections::HashSet<(usize, usize)> =
-            own_reports(site, i).into_iter().collect();
         let in_place = site.reports_by_place[i].iter().flat_map(|&(bi, ri)| {
-            let kind = if own.contains(&(bi, ri)) {
-                ScopeKind::Own
-            } else {
-                ScopeKind::Shared
-            };
-            (0..site.bulletins[bi].reports[ri].figures.len()).map(move |fi| {
+            let figures = &site.bulletins[bi].reports[ri].figures;
+            (0..figures.len()).filter_map(move |fi| {
+                let scope = &figures[fi].scope;
+                let concerned = scope
+                    .iter()
+                    .any(|&q| q == i || site.places[q].state == Some(i));
+                let kind = if own_scope(site, i, scope) {
+                    ScopeKind::Own
+                } else {
+                    ScopeKind::Shared
+                };
                 let o = ObsRef {
                     bulletin: bi,
                     report: ri,
                     figure: fi,
                 };
-                (o, kind)
+                concerned.then_some((o, kind))
             })
         });
         r.place_csv(format!("datos/lugares/{}.csv", p.id), in_place.collect());
