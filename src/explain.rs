@@ -21,7 +21,8 @@ pub struct Explained {
     pub column: u32,
     pub metric: String,
     pub value: String,
-    /// `found` (its number with its indicator's words), `number_only` or `not_found`.
+    /// `found` (its number with its indicator's words), `number_only`, `not_found`, or
+    /// `derived` (a total computed from its stated parts, not looked for in the text).
     pub trace: &'static str,
     /// The sentence, when the number is found.
     pub sentence: Option<String>,
@@ -38,6 +39,7 @@ pub fn figures(site: &Site) -> Vec<Explained> {
             .join(format!("{}.yaml", b.slug));
         for f in b.reports.iter().flat_map(|r| &r.figures) {
             let trace = match f.source {
+                _ if f.derived => "derived",
                 None => "not_found",
                 Some(m) if m.names_indicator => "found",
                 Some(_) => "number_only",
@@ -49,7 +51,10 @@ pub fn figures(site: &Site) -> Vec<Explained> {
                 metric: site.metrics[f.metric].id.clone(),
                 value: format::number(f.value),
                 trace,
-                sentence: f.source.map(|m| provenance::quote(&b.text, &m, QUOTE_SIDE)),
+                sentence: f
+                    .source
+                    .filter(|_| !f.derived)
+                    .map(|m| provenance::quote(&b.text, &m, QUOTE_SIDE)),
             });
         }
     }
@@ -73,6 +78,7 @@ impl std::fmt::Display for Explained {
         match (self.trace, sentence) {
             ("found", Some(s)) => write!(f, "«{s}»"),
             ("number_only", Some(s)) => write!(f, "number only: «{s}»"),
+            ("derived", _) => write!(f, "derived: the sum of its parts, not stated in the text"),
             _ => write!(f, "not found"),
         }
     }

@@ -1706,6 +1706,12 @@ fn derived_total_is_checked_and_shown_as_computed() {
     assert_eq!(total["derived"], true, "{total}");
     let methodology = read("metodologia/index.html");
     assert!(methodology.contains("<strong>1</strong> es un total calculado"));
+    let explained = f.cli(&["check", "--explain"]);
+    let said = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        said.contains(&format!("{BULLETIN}:21:16: transplants 12: derived: the sum of its parts")),
+        "{said}"
+    );
 }
 
 #[test]
