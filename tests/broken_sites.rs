@@ -1709,7 +1709,9 @@ fn derived_total_is_checked_and_shown_as_computed() {
     let explained = f.cli(&["check", "--explain"]);
     let said = String::from_utf8_lossy(&explained.stdout);
     assert!(
-        said.contains(&format!("{BULLETIN}:21:16: transplants 12: derived: the sum of its parts")),
+        said.contains(&format!(
+            "{BULLETIN}:21:16: transplants 12: derived: the sum of its parts"
+        )),
         "{said}"
     );
 }

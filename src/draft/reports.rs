@@ -42,11 +42,30 @@ pub enum When {
 }
 
 impl When {
-    /// What `cifras check` sees: everything without a usable period is one "unstated" period.
-    fn checked(&self) -> When {
+    /// What `cifras check` sees: a period without a year is written `period: unknown`, so all
+    /// of them are one unstated period, told apart only by kind (a jornada of a few days from
+    /// a running total: `check` keeps those apart).
+    fn checked(&self) -> (When, Option<bool>) {
         match self {
-            When::NoYear(..) => When::Unstated,
-            w => w.clone(),
+            When::NoYear(..) => (When::Unstated, self.is_event()),
+            w => (w.clone(), None),
+        }
+    }
+
+    /// Whether it is a few days (an event) rather than a long total; `None` without days.
+    pub fn is_event(&self) -> Option<bool> {
+        match self {
+            When::Range { start, end, .. } => Some(days_between(*start, *end) <= 14),
+            // any year will do to count the days between two days and months
+            When::NoYear(a, b) => {
+                let year = 2001 + i32::from(a.month > b.month);
+                let start =
+                    Date::parse(&format!("2001-{:02}-{:02}", a.month, a.day.min(28))).ok()?;
+                let end =
+                    Date::parse(&format!("{year}-{:02}-{:02}", b.month, b.day.min(28))).ok()?;
+                Some(days_between(start, end) <= 14)
+            }
+            _ => None,
         }
     }
 }
@@ -528,14 +547,15 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
     }
     // `cifras check` sees every period it cannot use as one: the same indicator and place in
     // two such reports would be one observation twice.
-    let mut seen: BTreeMap<(usize, When, Vec<String>), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(usize, (When, Option<bool>), Vec<String>, bool), usize> =
+        BTreeMap::new();
     for (ri, r) in reports.iter_mut().enumerate() {
         let mut keep = Vec::new();
         for &i in &r.items {
             let Some(m) = items[i].fig.metric else {
                 continue;
             };
-            let key = (m, r.when.checked(), r.scope.clone());
+            let key = (m, r.when.checked(), r.scope.clone(), r.target);
             match seen.get(&key) {
                 Some(&other) if other != ri => {
                     items[i].dropped = Some("same indicator, place and (unusable) period as another report: give the year (`--year`) or split by hand".into());

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::load::schema::Number;
-use crate::model::date::{days_between, Date};
+use crate::model::date::Date;
 use crate::model::words::fold;
 
 use super::figures::Qualifier;
@@ -166,10 +166,10 @@ fn kind(r: &Report) -> &'static str {
     if r.target {
         return "target";
     }
-    match &r.when {
-        When::Range { start, end, .. } if days_between(*start, *end) <= 14 => "event",
-        When::Range { .. } => "cumulative",
-        _ => "stock",
+    match r.when.is_event() {
+        Some(true) => "event",
+        Some(false) => "cumulative",
+        None => "stock",
     }
 }
 
@@ -357,7 +357,8 @@ pub fn write(
             }
             When::NoYear(a, b) => {
                 let p = no_year_phrase(*a, *b);
-                comment(&mut out, "    ", &format!("The text says «{p}» but gives no year anywhere: once you know it, set `kind: event` (or `cumulative`) and `period: {{ start: YYYY-MM-DD, end: YYYY-MM-DD, year_stated: false }}`, or draft again with `--year YYYY`."));
+                out.push_str("    period: unknown\n");
+                comment(&mut out, "    ", &format!("The text says «{p}» but gives no year anywhere: once you know it, replace `unknown` with `{{ start: YYYY-MM-DD, end: YYYY-MM-DD, year_stated: false }}`, or draft again with `--year YYYY`."));
             }
             When::Unstated => out.push_str("    # the text gives no period for these figures\n"),
         }

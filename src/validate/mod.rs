@@ -861,19 +861,23 @@ fn not_stated(f: &SourceFile, v: &S<Number>, m: &Metric, text: &Text) -> Diagnos
 }
 
 /// The same metric over the same period and scope, in two reports of one bulletin, is the same
-/// observation recorded twice (the same slip within one report is caught in `report`).
+/// observation recorded twice (the same slip within one report is caught in `report`). Where
+/// the period is `unknown`, kind counts too: a jornada and a running total whose dates the text
+/// does not give are two observations.
 fn duplicate_observations(
     f: &SourceFile,
     reports: &[Report],
     refs: &Refs,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<(usize, Period, Vec<usize>), (usize, &str)> = HashMap::new();
+    type Key = (usize, Option<ReportKind>, Period, Vec<usize>);
+    let mut seen: HashMap<Key, (usize, &str)> = HashMap::new();
     for (ri, rep) in reports.iter().enumerate() {
         for fig in &rep.figures {
             let mut scope = fig.scope.clone();
             scope.sort_unstable();
-            match seen.get(&(fig.metric, fig.period, scope.clone())) {
+            let kind = (fig.period == Period::Unstated).then_some(fig.kind);
+            match seen.get(&(fig.metric, kind, fig.period, scope.clone())) {
                 Some(&(first, first_id)) if first != ri => diags.push(
                     f.error(
                         fig.at,
@@ -883,7 +887,7 @@ fn duplicate_observations(
                 ),
                 Some(_) => {}
                 None => {
-                    seen.insert((fig.metric, fig.period, scope), (ri, rep.id.as_str()));
+                    seen.insert((fig.metric, kind, fig.period, scope), (ri, rep.id.as_str()));
                 }
             }
         }
