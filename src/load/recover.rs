@@ -56,8 +56,9 @@ impl Shape {
 const MAX_PROBLEMS: usize = 100;
 
 /// How much text all the passes together may read: a bulletin of a few kilobytes is never
-/// stopped by it, a hostile file of megabytes is after a few passes (each reads about 15 MB a
-/// second in a release build), so a check never takes more than a few seconds more.
+/// stopped by it, a hostile file of megabytes is after a few passes. Passes read at worst about
+/// 10 MB a second (release build, a 0.8 MB file of 15,000 one-line figures: 40 passes in 3.2 s),
+/// so a broken file adds at most a few seconds to a check.
 const MAX_BYTES_READ: usize = 32 << 20;
 
 /// A step from a mapping to one of its keys, or from a list to one of its entries.
