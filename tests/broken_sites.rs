@@ -1144,6 +1144,240 @@ fn parse_error_does_not_hide_meaning_errors_elsewhere() {
     );
 }
 
+/// The base bulletin with two more reports (a stock and a target) after the jornada, each with
+/// one figure the text states. Lines: 28 report `camas`, 33/34 its figure; 35 report `meta`,
+/// 40/41 its figure.
+fn three_reports() -> String {
+    format!(
+        "{BULLETIN_YAML}{}",
+        r#"  - id: camas
+    title: "Capacidad"
+    kind: stock
+    scope: [nacional]
+    figures:
+      - metric: surgeries
+        value: 475725
+  - id: meta
+    title: "Meta"
+    kind: target
+    scope: [nacional]
+    figures:
+      - metric: transplants.kidney
+        value: 10
+"#
+    )
+}
+
+#[test]
+fn three_report_fixture_is_clean() {
+    let f = Fixture::with(BULLETIN, &three_reports());
+    let outcome = f.check().unwrap_or_else(|d| panic!("fixture fails:\n{d}"));
+    assert!(outcome.diagnostics.is_empty(), "{}", outcome.diagnostics);
+    let line = |n: usize| three_reports().lines().nth(n - 1).unwrap().to_string();
+    assert_eq!(line(28), "  - id: camas");
+    assert_eq!(line(34), "        value: 475725");
+    assert_eq!(line(40), "      - metric: transplants.kidney");
+}
+
+/// One parse error per part of a bulletin: each is reported, and the parts that did parse are
+/// still validated (the unknown metric in the third report is found in the same run).
+fn two_broken_figures_and_an_unknown_metric() -> Fixture {
+    let yaml = edit(
+        &three_reports(),
+        "        value: 12\n",
+        "        value: \"doce\"\n",
+    );
+    let yaml = edit(
+        &yaml,
+        "        value: 475725\n  - id: meta",
+        "        valor: 475725\n  - id: meta",
+    );
+    let yaml = edit(
+        &yaml,
+        "    figures:\n      - metric: transplants.kidney",
+        "    figures:\n      - metric: transplant.kidney",
+    );
+    Fixture::with(BULLETIN, &yaml)
+}
+
+#[test]
+fn parse_errors_in_two_reports_do_not_hide_each_other_or_a_bad_metric() {
+    let f = two_broken_figures_and_an_unknown_metric();
+    let d = f.fails();
+    assert_eq!(d.0.len(), 3, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        BULLETIN,
+        (21, 16),
+        "expected a number, found the text \"doce\"",
+    );
+    assert_diag(
+        &d.0[1],
+        Severity::Error,
+        BULLETIN,
+        (34, 9),
+        "`valor` is not one of the fields accepted here",
+    );
+    assert_hint(&d.0[1], "check the spelling");
+    assert_diag(
+        &d.0[2],
+        Severity::Error,
+        BULLETIN,
+        (40, 17),
+        "unknown metric `transplant.kidney`",
+    );
+}
+
+#[test]
+fn cli_check_lists_every_parse_error_of_a_file_and_writes_nothing() {
+    let f = two_broken_figures_and_an_unknown_metric();
+    let before = snapshot(f.root());
+    let out = f.cli(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for at in [":21:16: error:", ":34:9: error:", ":40:17: error:"] {
+        assert!(
+            stderr.contains(&format!("{BULLETIN}{at}")),
+            "{at} missing in:\n{stderr}"
+        );
+    }
+    assert_eq!(stderr.matches(": error:").count(), 3, "{stderr}");
+    assert!(snapshot(f.root()) == before, "check wrote something");
+    // And build refuses it: no site, not even the parts that parsed. (`--no-cache`: a failed
+    // build still sets up its empty cache folder, which is not a site.)
+    let out = f.cli(&["build", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(1));
+    let after = snapshot(f.root());
+    assert!(
+        after == before,
+        "a failed build wrote something: {:?}",
+        after
+            .keys()
+            .filter(|k| !before.contains_key(*k))
+            .collect::<Vec<_>>()
+    );
+    assert!(!f.root().join("public").exists());
+}
+
+/// `serve` keeps parsed bulletins between rebuilds; one that parsed only in part must not be
+/// kept, or its parse errors would vanish from the second rebuild on.
+#[test]
+fn serve_gives_a_partly_parsed_bulletins_errors_on_every_rebuild() {
+    let f = two_broken_figures_and_an_unknown_metric();
+    let memo = cifras::memo::Memo::default();
+    for rebuild in 0..2 {
+        let (sources, diags) =
+            cifras::load::load_with(f.root(), Some(&memo)).expect("the catalogues parse");
+        assert_eq!(diags.errors().count(), 2, "rebuild {rebuild}: {diags}");
+        assert_eq!(
+            sources.bulletins.len(),
+            1,
+            "its good parts go on to validate"
+        );
+        assert_eq!(sources.bulletins[0].yaml.data.reports.len(), 3);
+    }
+}
+
+#[test]
+fn a_report_missing_a_field_is_reported_and_its_figures_still_checked() {
+    // No `kind` in the second report, a typo in the first's figure: both reported, once each.
+    let yaml = edit(&three_reports(), "    kind: stock\n", "");
+    let yaml = edit(&yaml, "        value: 2\n", "        value: -2\n");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.fails();
+    assert_eq!(d.0.len(), 2, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        BULLETIN,
+        (25, 16),
+        "negative figure -2",
+    );
+    // Located where the report starts, as the field is written nowhere.
+    assert_diag(
+        &d.0[1],
+        Severity::Error,
+        BULLETIN,
+        (28, 5),
+        "the field `kind` is missing",
+    );
+}
+
+#[test]
+fn a_misspelt_top_level_field_is_one_message_and_the_reports_are_still_read() {
+    let yaml = edit(
+        &two_broken_figures_and_an_unknown_metric_yaml(),
+        "title: \"Jornada nacional de prueba\"",
+        "titel: \"Jornada nacional de prueba\"",
+    );
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.fails();
+    // The typo, once (not also "the field `title` is missing"), and both broken figures; the
+    // unknown metric is not looked up, as the bulletin's top level did not parse.
+    assert_eq!(d.0.len(), 3, "{d}");
+    assert_diag(
+        &d.0[0],
+        Severity::Error,
+        BULLETIN,
+        (1, 1),
+        "`titel` is not one of the fields",
+    );
+    assert_eq!(d.0[1].pos, Pos::new(21, 16), "{d}");
+    assert_eq!(d.0[2].pos, Pos::new(34, 9), "{d}");
+}
+
+fn two_broken_figures_and_an_unknown_metric_yaml() -> String {
+    fs::read_to_string(
+        two_broken_figures_and_an_unknown_metric()
+            .root()
+            .join(BULLETIN),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_syntax_error_still_stops_the_file_with_one_message() {
+    let yaml = edit(&three_reports(), "    title: \"Meta\"", "    title: \"Meta");
+    let f = Fixture::with(BULLETIN, &yaml);
+    let d = f.single_error();
+    assert_eq!(d.path, Path::new(BULLETIN), "{d}");
+}
+
+#[test]
+fn a_broken_catalogue_does_not_hide_bulletin_parse_errors() {
+    let f = two_broken_figures_and_an_unknown_metric();
+    f.write(
+        "content/metrics.yaml",
+        &edit(
+            &edit(
+                METRICS_YAML,
+                "    unit: cirugías\n",
+                "    units: cirugías\n",
+            ),
+            "    group: consultations",
+            "    group: consultation",
+        ),
+    );
+    let d = f.fails();
+    // Both metrics.yaml problems and both bulletin parse errors; the unknown metric cannot be
+    // looked up without the catalogue, so it is not reported.
+    let at: Vec<(String, u32, u32)> =
+        d.0.iter()
+            .map(|x| (x.path.display().to_string(), x.pos.line, x.pos.col))
+            .collect();
+    assert_eq!(
+        at,
+        [
+            ("content/metrics.yaml".to_string(), 5, 5),
+            ("content/metrics.yaml".to_string(), 32, 12),
+            (BULLETIN.to_string(), 21, 16),
+            (BULLETIN.to_string(), 34, 9),
+        ],
+        "{d}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Metrics and places
 // ---------------------------------------------------------------------------------------------

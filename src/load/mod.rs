@@ -1,6 +1,7 @@
 //! Stage 1, **load**: read every file under `content/` and parse it into the `schema` types,
 //! keeping source locations. All unreadable or unparsable files are reported together.
 
+mod recover;
 pub mod schema;
 
 use std::fs;
@@ -13,7 +14,27 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::files;
+use recover::Shape;
 use schema::{BulletinFile, MetricsFile, PlacesFile, SiteFile};
+
+/// The lists in each file whose entries a failed parse reads one by one (see `recover`).
+const BULLETIN: Shape = Shape {
+    lists: &[(
+        "reports",
+        &Shape {
+            lists: &[("figures", &Shape::LEAF)],
+        },
+    )],
+};
+const SITE: Shape = Shape {
+    lists: &[("links", &Shape::LEAF)],
+};
+const METRICS: Shape = Shape {
+    lists: &[("metrics", &Shape::LEAF)],
+};
+const PLACES: Shape = Shape {
+    lists: &[("places", &Shape::LEAF)],
+};
 
 /// Content files larger than this are refused: a bulletin is a few kilobytes, and a huge file
 /// is a mistake (or an attack) that should not take the build down.
@@ -76,13 +97,16 @@ pub fn load_with(
             return Err(diags);
         }
     }
-    let site = parse_file::<SiteFile>(root, &content.join("site.yaml"), &mut diags);
-    let metrics = parse_file::<MetricsFile>(root, &content.join("metrics.yaml"), &mut diags);
-    let places = parse_file::<PlacesFile>(root, &content.join("places.yaml"), &mut diags);
+    let site = parse_file::<SiteFile>(root, &content.join("site.yaml"), &SITE, &mut diags);
+    let metrics =
+        parse_file::<MetricsFile>(root, &content.join("metrics.yaml"), &METRICS, &mut diags);
+    let places = parse_file::<PlacesFile>(root, &content.join("places.yaml"), &PLACES, &mut diags);
     let bulletins = load_bulletins(root, &content.join("bulletins"), memo, &mut diags);
 
-    // A broken bulletin file is left out and reported; the others are still validated, so one
-    // typo does not hide the problems elsewhere. Without the catalogues nothing can be checked.
+    // A broken bulletin file is reported, and its parts that were read whole are validated
+    // with the other bulletins, so one typo does not hide the problems elsewhere. Without the
+    // catalogues nothing can be checked: every metric and place would look unknown. The
+    // bulletins were still read above, so their own parse errors are reported anyway.
     match (site, metrics, places) {
         (Some(site), Some(metrics), Some(places)) => Ok((
             Sources {
@@ -199,7 +223,12 @@ fn load_bulletins(
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 (&slug, &yaml.text, &text.text).hash(&mut h);
                 let fingerprint = h.finish();
-                let yaml = parse_source::<BulletinFile>(yaml, found)?;
+                let yaml = parse_source::<BulletinFile>(yaml, &BULLETIN, found)?;
+                if found.has_errors() && yaml.data.reports.is_empty() {
+                    // Every report was broken: validating the rest would only add "the
+                    // bulletin has no reports" to the messages that say why.
+                    return None;
+                }
                 Some(Arc::new(BulletinSource {
                     slug: slug.clone(),
                     fingerprint,
@@ -217,7 +246,18 @@ fn load_bulletins(
                     };
                     let mut h = std::collections::hash_map::DefaultHasher::new();
                     (&rel, stamp(&rel), stamp(&text_rel)).hash(&mut h);
-                    memo.source(h.finish(), || read(&mut found))
+                    // A bulletin with parse errors is not kept: its messages must be given
+                    // again on every rebuild, and the memo keeps only the parsed files.
+                    let mut partial = None;
+                    let kept = memo.source(h.finish(), || {
+                        let source = read(&mut found);
+                        if found.has_errors() {
+                            partial = source;
+                            return None;
+                        }
+                        source
+                    });
+                    kept.or(partial)
                 }
                 None => read(&mut found),
             };
@@ -279,10 +319,12 @@ fn read_text(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceF
     }
 }
 
-/// Read and deserialize one YAML file; on failure, record a located diagnostic.
+/// Read and deserialize one catalogue; on failure, record every problem found in it. A
+/// catalogue is used only whole: with a part missing, every reference to it would be an error.
 fn parse_file<T: DeserializeOwned>(
     root: &Path,
     rel: &Path,
+    shape: &'static Shape,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
     match files::file_exists(&root.join(rel)) {
@@ -300,12 +342,18 @@ fn parse_file<T: DeserializeOwned>(
         }
     }
     let file = read_text(root, rel, diags)?;
-    parse_source(file, diags)
+    let mut found = Diagnostics::default();
+    let parsed = parse_source(file, shape, &mut found);
+    let whole = !found.has_errors();
+    diags.extend(found);
+    parsed.filter(|_| whole)
 }
 
-/// Deserialize a file already read; on failure, record a located diagnostic.
+/// Deserialize a file already read. On failure, record every problem found in it (see
+/// `recover`) and return the parts that were read whole, if its top-level fields were.
 fn parse_source<T: DeserializeOwned>(
     file: SourceFile,
+    shape: &'static Shape,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
     let rel = file.path.clone();
@@ -316,46 +364,66 @@ fn parse_source<T: DeserializeOwned>(
         ));
         return None;
     }
-    match parse_str::<T>(&file.text) {
-        Ok(data) => Some(Loaded { file, data }),
-        Err((pos, message, hint)) => {
-            let mut d = file.error(pos, message);
-            d.hint = hint;
-            diags.push(d);
-            None
-        }
+    let (data, problems) = match parse_str::<T>(&file.text) {
+        Ok(data) => (Some(data), Vec::new()),
+        Err(first) => recover::parse_parts::<T>(&file.text, shape, first),
+    };
+    for (pos, message, hint) in problems {
+        let mut d = file.error(pos, message);
+        d.hint = hint;
+        diags.push(d);
     }
+    Some(Loaded { file, data: data? })
+}
+
+/// A located problem in a YAML file: where, what (in plain words), and what to do.
+pub type Problem = (Pos, String, Option<String>);
+
+/// serde-saphyr's options: its input budgets (alias bombs, deep nesting) left on.
+fn options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false; // we render our own snippet, the same for every message
+    options
 }
 
 /// Deserialize YAML with serde-saphyr's input budgets (alias bombs, deep nesting) left on.
-pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, (Pos, String, Option<String>)> {
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false; // we render our own snippet, the same for every message
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
-        use serde_saphyr::MessageFormatter;
-        let mut pos = e.location().map(|l| Pos::of(&l)).unwrap_or(Pos::new(1, 1));
-        let line = text
-            .lines()
-            .nth(pos.line.saturating_sub(1) as usize)
-            .unwrap_or("");
-        // Control characters would garble the terminal; everything else is shown as written.
-        let mut message: String = serde_saphyr::UserMessageFormatter
-            .format_message(e.without_snippet())
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        if message.contains("tab") {
-            if let Some(i) = line.find('\t') {
-                pos.col = line[..i].chars().count() as u32 + 1; // point at the tab itself
-            }
+pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| describe(text, &e, None))
+}
+
+/// A deserialization error as a located problem in plain words; `at` when the error's own
+/// location is not the place to point at.
+fn describe(text: &str, e: &serde_saphyr::Error, at: Option<Pos>) -> Problem {
+    use serde_saphyr::MessageFormatter;
+    let mut pos = at
+        .or_else(|| e.location().map(|l| Pos::of(&l)))
+        .unwrap_or(Pos::new(1, 1));
+    let line = text
+        .lines()
+        .nth(pos.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    // Control characters would garble the terminal; everything else is shown as written.
+    let mut message: String = serde_saphyr::UserMessageFormatter
+        .format_message(e.without_snippet())
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if message.contains("tab") {
+        if let Some(i) = line.find('\t') {
+            pos.col = line[..i].chars().count() as u32 + 1; // point at the tab itself
         }
-        let token = token_at(line, pos.col);
-        if !token.is_empty() && token.len() <= 80 && !message.contains(token) {
-            message = format!("{message} (found `{token}`)");
-        }
-        let hint = hint_for(&message);
-        (pos, plain(&message), hint)
-    })
+    }
+    // What is written there, unless the complaint is about something not written at all.
+    let token = token_at(line, pos.col);
+    if !token.is_empty()
+        && token.len() <= 80
+        && !message.contains(token)
+        && !message.starts_with("missing field")
+    {
+        message = format!("{message} (found `{token}`)");
+    }
+    let hint = hint_for(&message);
+    (pos, plain(&message), hint)
 }
 
 /// serde's wording in plain words: "unknown variant `x`, expected one of a, b" becomes "`x` is
