@@ -547,8 +547,9 @@ pub fn group(items: &mut [Item], catalogue: &Catalogue) -> Vec<Report> {
     }
     // `cifras check` sees every period it cannot use as one: the same indicator and place in
     // two such reports would be one observation twice.
-    let mut seen: BTreeMap<(usize, (When, Option<bool>), Vec<String>, bool), usize> =
-        BTreeMap::new();
+    // metric, period as `check` sees it, scope, whether a goal
+    type Key = (usize, (When, Option<bool>), Vec<String>, bool);
+    let mut seen: BTreeMap<Key, usize> = BTreeMap::new();
     for (ri, r) in reports.iter_mut().enumerate() {
         let mut keep = Vec::new();
         for &i in &r.items {
