@@ -49,6 +49,7 @@ pub mod urls;
 pub mod validate;
 pub mod write;
 
+use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -337,6 +338,12 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     };
     write::check_output_dir(root, out).map_err(refuse)?;
     let mut warnings = Vec::new();
+    // A cache this build creates is removed again if the build fails: a failed build leaves
+    // the project as it found it.
+    let new_cache = options
+        .cache
+        .as_deref()
+        .filter(|dir| fs::symlink_metadata(dir).is_err());
     let cache = options.cache.as_deref().and_then(|dir| {
         let version = cache::program_version()?;
         let opened =
@@ -351,7 +358,16 @@ pub fn build_with(root: &Path, out: &Path, options: &Options) -> Result<Outcome,
     });
     // Dropped unfinished on any error below: the staged files go, `out` stays as it was.
     let staging = write::Staging::new(out).map_err(refuse)?;
-    let mut outcome = run(root, options, None, cache.as_ref(), Sink::Disk(&staging))?;
+    let mut outcome = match run(root, options, None, cache.as_ref(), Sink::Disk(&staging)) {
+        Ok(o) => o,
+        Err(d) => {
+            if let Some(dir) = new_cache {
+                drop(cache);
+                let _ = fs::remove_dir_all(dir);
+            }
+            return Err(d);
+        }
+    };
     let written = staging
         .finish(
             &outcome.deferred,

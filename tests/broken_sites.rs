@@ -1244,9 +1244,9 @@ fn cli_check_lists_every_parse_error_of_a_file_and_writes_nothing() {
     }
     assert_eq!(stderr.matches(": error:").count(), 3, "{stderr}");
     assert!(snapshot(f.root()) == before, "check wrote something");
-    // And build refuses it: no site, not even the parts that parsed. (`--no-cache`: a failed
-    // build still sets up its empty cache folder, which is not a site.)
-    let out = f.cli(&["build", "--no-cache"]);
+    // And build refuses it: no site, not even the parts that parsed, and no build cache
+    // either (the one it set up is removed again).
+    let out = f.cli(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let after = snapshot(f.root());
     assert!(
