@@ -446,6 +446,30 @@ fn plain(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("the field {rest} is missing");
     }
+    // The YAML reader's words for a value of the wrong shape, in the maintainer's words.
+    const SHAPES: [(&str, &str); 7] = [
+        (
+            "expected string scalar",
+            "expected text here, e.g. \"154/2022\"",
+        ),
+        (
+            "expected sequence start",
+            "expected a list here, e.g. `[nacional]`",
+        ),
+        (
+            "expected mapping start",
+            "expected fields here, e.g. `{ metric: surgeries, value: 153 }`",
+        ),
+        ("invalid boolean", "expected `true` or `false`"),
+        ("invalid u8", "expected a whole number (0 to 255)"),
+        ("invalid u32", "expected a whole non-negative number"),
+        ("invalid u64", "expected a whole non-negative number"),
+    ];
+    for (jargon, words) in SHAPES {
+        if let Some(rest) = message.strip_prefix(jargon) {
+            return format!("{words}{rest}");
+        }
+    }
     message.to_string()
 }
 
@@ -521,6 +545,14 @@ mod tests {
             "the field `title` is missing"
         );
         assert_eq!(plain("invalid type"), "invalid type");
+        assert_eq!(
+            plain("expected sequence start (found `camas`)"),
+            "expected a list here, e.g. `[nacional]` (found `camas`)"
+        );
+        assert_eq!(
+            plain("invalid boolean (found `yes`)"),
+            "expected `true` or `false` (found `yes`)"
+        );
     }
 
     #[test]
