@@ -2083,18 +2083,20 @@ fn a_figure_period_that_does_not_fit_its_kind_is_a_located_error() {
     );
 }
 
+/// The base fixture with the bulletin's `date:` line replaced by `date`, and its report's
+/// period `from` replaced by `to`.
+fn dated(date: &str, from: &str, to: &str) -> Fixture {
+    let yaml = edit(&edit(BULLETIN_YAML, "date: 2021-09-13\n", date), from, to);
+    Fixture::with(BULLETIN, &yaml)
+}
+
 #[test]
 fn dates_given_only_to_the_month_or_year_are_shown_so_and_get_no_day() {
-    let f = Fixture::bulletin(
-        "date: 2021-09-13\n",
+    let f = dated(
         "date: 2021\ndate_note: \"El boletín da solo el año.\"\n",
-    );
-    let yaml = edit(
-        &fs::read_to_string(f.root().join(BULLETIN)).unwrap(),
         "      start: 2021-09-10\n      end: 2021-09-12\n",
         "      start: 2021-09\n      end: 2021-09\n",
     );
-    f.write(BULLETIN, &yaml);
     let (_out, read) = built(&f);
     let page = read(&format!("boletines/{SLUG}/index.html"));
     assert!(
@@ -2127,16 +2129,11 @@ fn dates_given_only_to_the_month_or_year_are_shown_so_and_get_no_day() {
 
 #[test]
 fn unknown_event_dates_are_allowed_said_and_listed_apart() {
-    let f = Fixture::bulletin(
-        "date: 2021-09-13\n",
+    let f = dated(
         "date: null\ndate_note: \"El boletín no indica fecha.\"\n",
-    );
-    let yaml = edit(
-        &fs::read_to_string(f.root().join(BULLETIN)).unwrap(),
         "    period:\n      start: 2021-09-10\n      end: 2021-09-12\n",
         "    period: unknown\n",
     );
-    f.write(BULLETIN, &yaml);
     let (_out, read) = built(&f);
     let page = read(&format!("boletines/{SLUG}/index.html"));
     assert!(page.contains("fechas no indicadas"), "{page}");

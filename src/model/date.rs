@@ -231,35 +231,23 @@ impl fmt::Display for PartialDate {
     }
 }
 
-/// "del 10 al 12 de septiembre de 2021", "de abril a junio de 2022", "del 3 de mayo de 2022 a
+/// "del 10 al 12 de septiembre de 2021", "de abril a junio de 2022", "de 3 de mayo de 2022 a
 /// 2023": a range whose ends may be partial.
 pub fn partial_range_es(start: PartialDate, end: PartialDate) -> String {
-    match (start, end) {
-        (PartialDate::Day(s), PartialDate::Day(e)) => range_es(s, e),
-        _ if start == end => start.long_es(),
-        (
-            PartialDate::Month {
-                year: ys,
-                month: ms,
-            },
-            PartialDate::Month {
-                year: ye,
-                month: me,
-            },
-        ) if ys == ye => format!(
-            "de {} a {} de {ye}",
-            MONTHS[ms as usize - 1],
-            MONTHS[me as usize - 1]
-        ),
-        _ => format!("de {} a {}", start.long_es(), end.long_es()),
-    }
+    partial_range(start, end, true)
 }
 
 /// "10–12 sep 2021", "abr–jun 2022": compact, for chart labels.
 pub fn partial_range_short_es(start: PartialDate, end: PartialDate) -> String {
+    partial_range(start, end, false)
+}
+
+fn partial_range(start: PartialDate, end: PartialDate, long: bool) -> String {
+    let text = |d: PartialDate| if long { d.long_es() } else { d.short_es() };
     match (start, end) {
+        (PartialDate::Day(s), PartialDate::Day(e)) if long => range_es(s, e),
         (PartialDate::Day(s), PartialDate::Day(e)) => range_short_es(s, e),
-        _ if start == end => start.short_es(),
+        _ if start == end => text(start),
         (
             PartialDate::Month {
                 year: ys,
@@ -269,12 +257,17 @@ pub fn partial_range_short_es(start: PartialDate, end: PartialDate) -> String {
                 year: ye,
                 month: me,
             },
-        ) if ys == ye => format!(
-            "{}–{} {ye}",
-            MONTHS_SHORT[ms as usize - 1],
-            MONTHS_SHORT[me as usize - 1]
-        ),
-        _ => format!("{}–{}", start.short_es(), end.short_es()),
+        ) if ys == ye => {
+            let names = if long { &MONTHS } else { &MONTHS_SHORT };
+            let (a, b) = (names[ms as usize - 1], names[me as usize - 1]);
+            if long {
+                format!("de {a} a {b} de {ye}")
+            } else {
+                format!("{a}–{b} {ye}")
+            }
+        }
+        _ if long => format!("de {} a {}", text(start), text(end)),
+        _ => format!("{}–{}", text(start), text(end)),
     }
 }
 
