@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(yaml), Ok(md)) = (std::str::from_utf8(yaml), std::str::from_utf8(md)) else {
         return;
     };
-    let Ok(bulletin) = parse_str::<cifras::load::schema::BulletinFile>(yaml) else {
+    // As `load` reads it: on an error, every problem and the parts read whole.
+    let (Some(bulletin), _) = cifras::load::parse_bulletin(yaml) else {
         return;
     };
     let sources = Sources {

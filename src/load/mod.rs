@@ -379,6 +379,15 @@ fn parse_source<T: DeserializeOwned>(
 /// A located problem in a YAML file: where, what (in plain words), and what to do.
 pub type Problem = (Pos, String, Option<String>);
 
+/// A bulletin's YAML as `load` reads it: the whole file, else every problem in it and the
+/// parts read whole (what the fuzz target exercises, recovery included).
+pub fn parse_bulletin(text: &str) -> (Option<BulletinFile>, Vec<Problem>) {
+    match parse_str::<BulletinFile>(text) {
+        Ok(data) => (Some(data), Vec::new()),
+        Err(first) => recover::parse_parts::<BulletinFile>(text, &BULLETIN, first),
+    }
+}
+
 /// serde-saphyr's options: its input budgets (alias bombs, deep nesting) left on.
 fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
