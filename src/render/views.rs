@@ -203,7 +203,11 @@ pub fn bulletin_summary(b: &Bulletin) -> BulletinSummary {
         periods: {
             let mut p: Vec<String> = Vec::new();
             for r in b.reports.iter().filter(|r| r.period != Period::Unstated) {
-                let text = r.period.long_es();
+                // a goal's period is not a period the bulletin reports on
+                let text = match r.kind {
+                    ReportKind::Target => format!("meta para {}", r.period.long_es()),
+                    _ => r.period.long_es(),
+                };
                 if !p.contains(&text) {
                     p.push(text);
                 }
