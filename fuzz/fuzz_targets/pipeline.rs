@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
         let site = cifras::model::Site::new(content);
         let tera = cifras::render::templates(Path::new("/nonexistent")).expect("built-in templates");
         // PNG pixels depend only on the layout code, not on the input: render lists them undrawn.
-        let charts = cifras::render::charts::SiteCharts::draw(&site, None);
+        let charts = cifras::render::charts::SiteCharts::draw(&site, None, None);
         let sink = cifras::render::Sink::Keep;
         let rendered = cifras::render::render(&site, &charts, &tera, Path::new("/nonexistent"), None, sink);
         // The data downloads (CSV, JSON) are made from content; PNGs are not drawn (see above).
