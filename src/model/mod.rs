@@ -207,24 +207,15 @@ impl Period {
     }
 }
 
-/// Which of a figure's kind, period and scope it sets itself instead of taking its report's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Own {
-    pub kind: bool,
-    pub period: bool,
-    pub scope: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct Figure {
     pub metric: usize,
     pub value: Number,
     pub qualifier: Option<Qualifier>,
-    /// Its kind, period and scope: its report's, unless it sets its own (`own` says which).
+    /// Its kind, period and scope: its report's, unless it sets its own (`shares_report`).
     pub kind: ReportKind,
     pub period: Period,
     pub scope: Vec<usize>,
-    pub own: Own,
     /// A total the bulletin does not state, computed from the parts it does state (`validate`
     /// checks the sum). Shown as computed everywhere; provenance does not look for it.
     pub derived: bool,

@@ -19,8 +19,8 @@ use limits::Field;
 
 use crate::model::words::Phrases;
 use crate::model::{
-    Bulletin, Conflict, Content, Figure, Metric, Number, Own, PartialDate, Period, Place,
-    PlaceKind, Report, SiteConfig,
+    Bulletin, Conflict, Content, Figure, Metric, Number, PartialDate, Period, Place, PlaceKind,
+    Report, SiteConfig,
 };
 
 pub fn validate(src: &Sources) -> (Option<Content>, Diagnostics) {
@@ -692,15 +692,16 @@ fn report(
     diags: &mut Diagnostics,
 ) -> Report {
     let kind = r.kind.value;
-    let period = r.period.as_ref().map(|p| period::parse(f, p, diags));
-    if let Some(None) = period {
-        // its dates are wrong, already reported
-    } else {
+    // `None` when its dates are wrong (already reported): then nothing more is said about it.
+    let parsed = match &r.period {
+        Some(p) => period::parse(f, p, diags),
+        None => Some(Period::Unstated),
+    };
+    if let Some(p) = parsed {
         let at = r.period.as_ref().map_or(pos(&r.kind), pos);
-        let p = period.flatten().unwrap_or(Period::Unstated);
         period::check_fits(f, kind, p, r.period.is_some(), at, pub_date, diags);
     }
-    let period = period.flatten().unwrap_or(Period::Unstated);
+    let period = parsed.unwrap_or(Period::Unstated);
     let scope = places_of(f, &r.scope, refs, diags);
     let mut figures: Vec<Figure> = Vec::new();
     let mut seen: HashMap<usize, u32> = HashMap::new();
@@ -788,17 +789,12 @@ fn report(
                 Some(_) => {}
             }
         }
-        let own = Own {
-            kind: fig.kind.is_some(),
-            period: fig.period.is_some(),
-            scope: fig.scope.is_some(),
-        };
         let fig_kind = fig.kind.as_ref().map_or(kind, |k| k.value);
         let fig_period = match &fig.period {
             Some(p) => period::parse(f, p, diags),
             None => Some(period),
         };
-        if let (Some(p), true) = (fig_period, own.kind || own.period) {
+        if let (Some(p), true) = (fig_period, fig.kind.is_some() || fig.period.is_some()) {
             let at = fig
                 .period
                 .as_ref()
@@ -820,7 +816,6 @@ fn report(
                 Some(own) => places_of(f, own, refs, diags),
                 None => scope.clone(),
             },
-            own,
             derived,
             note: fig.note.as_ref().map(|n| n.value.trim().to_string()),
             conflict: fig.conflict.as_ref().map(|c| Conflict {
