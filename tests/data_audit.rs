@@ -495,13 +495,13 @@ fn jornadas_without_days_are_charted_by_value_and_named_where_a_rate_is_impossib
         fs::write(
             dir.join(format!("{slug}.yaml")),
             format!(
-                "title: \"Jornada de prueba {number}\"\nnumber: null\ndate: null\ndate_note: \"Sin fecha.\"\nsource:\n  seed: null\n  publisher: \"IMSS\"\n  url: null\nplaces: [nacional]\nreports:\n  - id: jornada\n    title: \"Jornada\"\n    kind: event\n    period: {period}\n    scope: [nacional]\n    figures:\n      - {{ metric: surgeries, value: {number} }}\n"
+                "title: \"Jornada de prueba {number}\"\nnumber: null\ndate: null\ndate_note: \"Sin fecha.\"\nsource:\n  seed: null\n  publisher: \"IMSS\"\n  url: null\nplaces: [nacional]\nreports:\n  - id: jornada\n    title: \"Jornada\"\n    kind: event\n    period: {period}\n    scope: [nacional]\n    figures:\n      - {{ metric: surgeries, value: {number} }}\n      - {{ metric: consultations.specialty, value: {number}0 }}\n"
             ),
         )
         .unwrap();
         fs::write(
             dir.join(format!("{slug}.md")),
-            format!("# Jornada\n\nEn la jornada se realizaron {number} cirugías.\n"),
+            format!("# Jornada\n\nEn la jornada se realizaron {number} cirugías y {number}0 consultas de especialidad.\n"),
         )
         .unwrap();
     }
@@ -531,6 +531,21 @@ fn jornadas_without_days_are_charted_by_value_and_named_where_a_rate_is_impossib
         table.rfind("fechas no indicadas").unwrap() > table.rfind("de 2021").unwrap(),
         "the undated figure is listed last"
     );
+    // The home page's jornadas, newest first: May's leads, the undated one comes last.
+    let home = read(&out, "index.html");
+    let start = home
+        .find("id=\"grafica-inicio-consultas-jornadas\"")
+        .unwrap();
+    let table = &home[start..];
+    let table = &table[..table.find("</figure>").unwrap()];
+    let may = table
+        .find("may 2022")
+        .expect("May's jornada on the home chart");
+    let undated = table
+        .find("sin fechas")
+        .expect("the undated jornada on the home chart");
+    let bundled = table.find("sep 2021").unwrap();
+    assert!(may < bundled && bundled < undated, "{table}");
     // The undated bulletin is apart in the list, not the oldest; the May one the newest.
     let list = read(&out, "boletines/index.html");
     let pos = |slug: &str| list.find(&format!("boletines/{slug}/")).unwrap();

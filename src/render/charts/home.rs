@@ -28,10 +28,13 @@ pub(super) fn consultations_by_jornada(site: &Site) -> Vec<ChartView> {
     if reports.len() < 2 {
         return Vec::new();
     }
-    // Newest first; the most recent `MOST_RECENT` jornadas.
+    // Newest first, those of unknown date last (they are not the newest); the most recent
+    // `MOST_RECENT` jornadas.
     reports.sort_by_key(|&(b, r)| {
+        let period = &site.bulletins[b].reports[r].period;
         (
-            std::cmp::Reverse(site.bulletins[b].reports[r].period.chronology()),
+            period.last_day().is_none(),
+            std::cmp::Reverse(period.chronology()),
             b,
             r,
         )
