@@ -364,10 +364,7 @@ fn parse_source<T: DeserializeOwned>(
         ));
         return None;
     }
-    let (data, problems) = match parse_str::<T>(&file.text) {
-        Ok(data) => (Some(data), Vec::new()),
-        Err(first) => recover::parse_parts::<T>(&file.text, shape, first),
-    };
+    let (data, problems) = parse_or_recover::<T>(&file.text, shape);
     for (pos, message, hint) in problems {
         let mut d = file.error(pos, message);
         d.hint = hint;
@@ -382,9 +379,17 @@ pub type Problem = (Pos, String, Option<String>);
 /// A bulletin's YAML as `load` reads it: the whole file, else every problem in it and the
 /// parts read whole (what the fuzz target exercises, recovery included).
 pub fn parse_bulletin(text: &str) -> (Option<BulletinFile>, Vec<Problem>) {
-    match parse_str::<BulletinFile>(text) {
+    parse_or_recover(text, &BULLETIN)
+}
+
+/// The whole file; else, after the first error, every problem (see `recover`).
+fn parse_or_recover<T: DeserializeOwned>(
+    text: &str,
+    shape: &'static Shape,
+) -> (Option<T>, Vec<Problem>) {
+    match parse_str::<T>(text) {
         Ok(data) => (Some(data), Vec::new()),
-        Err(first) => recover::parse_parts::<BulletinFile>(text, &BULLETIN, first),
+        Err(first) => recover::parse_parts::<T>(text, shape, first),
     }
 }
 

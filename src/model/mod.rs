@@ -397,37 +397,33 @@ impl Bulletin {
     /// day, else the last day of a period it reports to the day with its year (not a
     /// target's). `None` when it states none: nothing may then be dated as its own.
     pub fn stated_date(&self) -> Option<Date> {
-        self.date.and_then(PartialDate::day).or_else(|| {
-            self.result_periods()
-                .filter(|p| p.year_stated())
-                .filter_map(|p| p.exact().map(|(_, end)| end))
-                .max()
-        })
+        self.date
+            .and_then(PartialDate::day)
+            .or_else(|| self.last_day_reported(true))
     }
 
     /// The last day a period of its results covers, when given to the day.
     pub fn last_reported_day(&self) -> Option<Date> {
+        self.last_day_reported(false)
+    }
+
+    /// The last day given to the day of a period of its results; with `year_stated`, only of
+    /// periods whose year the bulletin states.
+    fn last_day_reported(&self, year_stated: bool) -> Option<Date> {
         self.result_periods()
+            .filter(|p| !year_stated || p.year_stated())
             .filter_map(|p| p.exact().map(|(_, end)| end))
             .max()
     }
 
-    /// The periods of its reports and figures that report results (not targets).
+    /// The periods of its figures that report results (not targets). Each figure carries its
+    /// report's period unless it has its own, so the reports need not be read as well.
     fn result_periods(&self) -> impl Iterator<Item = &Period> {
-        self.reports.iter().flat_map(|r| {
-            let own = (r.kind != ReportKind::Target).then_some(&r.period);
-            own.into_iter().chain(
-                r.figures
-                    .iter()
-                    .filter(|f| f.kind != ReportKind::Target)
-                    .map(|f| &f.period),
-            )
-        })
-    }
-
-    /// Whether `sort_date` comes from a period whose year the bulletin does not state.
-    pub fn sort_year_inferred(&self) -> bool {
-        self.date.is_none() && self.sort_date().is_some() && self.sort_date() != self.stated_date()
+        self.reports
+            .iter()
+            .flat_map(|r| &r.figures)
+            .filter(|f| f.kind != ReportKind::Target)
+            .map(|f| &f.period)
     }
 }
 
@@ -445,11 +441,6 @@ impl Figure {
     /// The mention of the number alone, in a sentence that does not name the indicator.
     pub fn number_only(&self) -> Option<Mention> {
         self.source.filter(|m| !m.names_indicator)
-    }
-
-    /// Value per day of its period, for comparing periods of different lengths.
-    pub fn per_day(&self) -> Option<f64> {
-        self.period.days().map(|d| self.value.as_f64() / d as f64)
     }
 }
 

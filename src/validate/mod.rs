@@ -724,6 +724,7 @@ fn report(
             );
         }
         let m = &refs.metrics[metric];
+        let derived = fig.derived.as_ref().is_some_and(|d| d.value);
         let mut values = vec![&fig.value];
         limits::fits_opt(f, &fig.note, Field::Note, diags);
         if let Some(c) = &fig.conflict {
@@ -761,7 +762,6 @@ fn report(
                 }
                 continue;
             }
-            let derived = fig.derived.as_ref().is_some_and(|d| d.value);
             match source {
                 // A derived total is computed, not stated: the text need not contain it.
                 None if derived => {}
@@ -804,7 +804,6 @@ fn report(
             let written = fig.period.is_some() || r.period.is_some();
             period::check_fits(f, fig_kind, p, written, at, pub_date, diags);
         }
-        let derived = fig.derived.as_ref().is_some_and(|d| d.value);
         spans.push(pos(&fig.metric));
         figures.push(Figure {
             metric,
